@@ -3,7 +3,12 @@ import 'reflect-metadata';
 import { webcrypto, createPrivateKey } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// @peculiar/x509 is typed against the DOM's WebCrypto types, which this Node-only project does not load.
+type X509Crypto = Parameters<typeof x509.cryptoProvider.set>[0];
+type X509KeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+type X509Key = X509KeyPair['privateKey'];
+
+x509.cryptoProvider.set(webcrypto as unknown as X509Crypto);
 
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
@@ -40,7 +45,7 @@ async function selfSignedCa(name: string): Promise<Ca> {
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name,
-    keys: keys as unknown as CryptoKeyPair,
+    keys: keys as unknown as X509KeyPair,
     signingAlgorithm: alg,
     notBefore: new Date(Date.now() - 60_000),
     extensions: [
@@ -56,8 +61,8 @@ async function issue(ca: Ca, subject: string, extensions: x509.Extension[]): Pro
   const cert = await x509.X509CertificateGenerator.create({
     subject,
     issuer: ca.cert.subject,
-    publicKey: keys.publicKey as unknown as CryptoKey,
-    signingKey: ca.keys.privateKey as unknown as CryptoKey,
+    publicKey: keys.publicKey as unknown as X509Key,
+    signingKey: ca.keys.privateKey as unknown as X509Key,
     signingAlgorithm: alg,
     notBefore: new Date(Date.now() - 60_000),
     extensions: [
