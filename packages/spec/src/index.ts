@@ -1,0 +1,6 @@
+export * from './types.js';
+export * from './documents.js';
+export * from './state-machine.js';
+export * from './reference/index.js';
+export * from './requirements/index.js';
+export { requirements } from './requirements/data.js';

@@ -1,0 +1,3 @@
+import { requirements } from '../generated/requirements.js';
+
+export { requirements };
