@@ -26,3 +26,15 @@ export {
   UserInfoInvalidError,
 } from './errors.js';
 export type { AuthErrorCode, CallbackFailureReason, IdTokenFailureReason } from './errors.js';
+export { createCitizenSignOn } from './citizen-sign-on.js';
+export type {
+  AssuranceLevel,
+  CitizenSignOn,
+  CitizenSignOnOptions,
+  IdTokenClaims,
+  SignOnResult,
+  SignOnState,
+  SignOnTokens,
+} from './citizen-sign-on.js';
+export { toCitizenProfile } from './citizen-profile.js';
+export type { CitizenProfile, PortalUserInfo } from './citizen-profile.js';

@@ -58,6 +58,10 @@ export interface TestAuthServer {
   userInfo: Record<string, unknown>;
   /** Requests seen at the protected resource `/api/echo`. */
   resourceRequests: number;
+  /** Put this `acr` in ID tokens instead of the level asked for. */
+  issuedAcr: string | undefined;
+  /** Answer userinfo about this subject instead of the token's. */
+  userInfoSub: string | undefined;
   /** Make `/api/echo` refuse every token, as a server with a broken key would. */
   refuseAllTokens: boolean;
   /** Headers of the last token request. */
@@ -85,6 +89,8 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
     userInfo: {},
     resourceRequests: 0,
     refuseAllTokens: false,
+    issuedAcr: undefined,
+    userInfoSub: undefined,
     lastTokenRequestHeaders: undefined,
   };
 
@@ -233,7 +239,7 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
     const now = Math.floor(Date.now() / 1000);
     const claims: JWTPayload = {
       nonce: fault === 'wrong-nonce' ? 'not-the-nonce' : pending.nonce,
-      acr: pending.acr ?? 'LoA1',
+      acr: state.issuedAcr ?? pending.acr ?? 'LoA1',
       TechID: state.userInfo['TechID'],
     };
     const current = keys[0] as SigningKeyPair;
@@ -294,7 +300,7 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
       res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
       return json(res, 401, { error: 'invalid_token' });
     }
-    return json(res, 200, { sub: payload.sub, ...state.userInfo });
+    return json(res, 200, { ...state.userInfo, sub: state.userInfoSub ?? payload.sub });
   }
 
   async function protectedResource(req: IncomingMessage, res: ServerResponse): Promise<void> {
