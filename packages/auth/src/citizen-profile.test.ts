@@ -7,7 +7,7 @@ describe('toCitizenProfile', () => {
     const claims = {
       sub: 's-1',
       LoaiTaiKhoan: '2',
-      loAs: 'LoA1 LoA2',
+      loAs: ['LoA1', 'LoA2'],
       MaSoDoanhNghiep: '0100109106',
       TenDoanhNghiep: 'Tổng công ty Viễn thông Quân đội',
       DiaChi: 'Lô D26, Cầu Giấy, Hà Nội',
@@ -43,6 +43,10 @@ describe('toCitizenProfile', () => {
     }
   });
 
+  it('refuses codes sent as numbers, as the spec types them as strings', () => {
+    expect(() => toCitizenProfile({ sub: 's', LoaiTaiKhoan: 1 })).toThrow(expect.objectContaining({ claim: 'LoaiTaiKhoan' }));
+  });
+
   it('refuses an identifier sent as a number, which would have lost its leading zeros', () => {
     const error = (() => {
       try {
@@ -59,7 +63,8 @@ describe('toCitizenProfile', () => {
   it('requires sub and a well-formed loAs', () => {
     expect(() => toCitizenProfile({ HoVaTen: 'X' })).toThrow(expect.objectContaining({ claim: 'sub' }));
     expect(() => toCitizenProfile({ sub: 's', loAs: [1, 2] })).toThrow(expect.objectContaining({ claim: 'loAs' }));
-    expect(toCitizenProfile({ sub: 's', loAs: 'LoA1,LoA3' }).assuranceLevels).toEqual(['LoA1', 'LoA3']);
+    expect(() => toCitizenProfile({ sub: 's', loAs: 'LoA1' })).toThrow(expect.objectContaining({ claim: 'loAs' }));
+    expect(toCitizenProfile({ sub: 's', loAs: ['LoA1', 'LoA3'] }).assuranceLevels).toEqual(['LoA1', 'LoA3']);
     expect(toCitizenProfile({ sub: 's' }).assuranceLevels).toEqual([]);
   });
 });

@@ -1,38 +1,8 @@
+import type { UserInfo } from '@dvc-kit/spec';
 import { UserInfoInvalidError } from './errors.js';
 
-/**
- * The national portal's userinfo claims, named exactly as the portal sends them.
- * Local type until @dvc-kit/spec publishes `components['schemas']['UserInfo']`.
- */
-export interface PortalUserInfo {
-  sub: string;
-  /** Stable account key: use it, not `sub`, to link a portal account to a local one. */
-  TechID?: string;
-  LoaiTaiKhoan?: string | number;
-  /** Levels of assurance the account holds, e.g. ["LoA1", "LoA2"]. */
-  loAs?: string | string[];
-  /** 12-digit personal identification number. */
-  SoDinhDanh?: string;
-  /** Old 9- or 12-digit identity card number. */
-  SoCMND?: string;
-  HoChieu?: string;
-  MaSoThue?: string;
-  MaBHXH?: string;
-  HoVaTen?: string;
-  /** yyyyMMdd */
-  NgayThangNamSinh?: string;
-  GioiTinh?: string | number;
-  ThuDienTu?: string;
-  SoDienThoai?: string;
-  ThuongTru?: string;
-  NoiOHienNay?: string;
-  QueQuan?: string;
-  QuocTich?: string;
-  MaSoDoanhNghiep?: string;
-  TenDoanhNghiep?: string;
-  DiaChi?: string;
-  [claim: string]: unknown;
-}
+/** The national portal's userinfo claims, named exactly as the portal sends them (from @dvc-kit/spec). */
+export type PortalUserInfo = UserInfo;
 
 /** The signed-in person (or business representative), with English names; `claims` keeps the portal's originals. */
 export interface CitizenProfile {
@@ -94,15 +64,16 @@ const TEXT_CLAIMS = {
   MaSoDoanhNghiep: 'enterpriseCode',
   TenDoanhNghiep: 'enterpriseName',
   DiaChi: 'address',
+  LoaiTaiKhoan: 'accountType',
+  GioiTinh: 'gender',
 } as const satisfies Record<string, keyof CitizenProfile>;
 
-/** Claims that are codes, where the portal may send a number. */
-const CODE_CLAIMS = { LoaiTaiKhoan: 'accountType', GioiTinh: 'gender' } as const satisfies Record<string, keyof CitizenProfile>;
 
 /**
- * Maps the portal's userinfo to a {@link CitizenProfile}. Identifiers must be strings (a number
- * would have lost its leading zeros) and the birth date a real `yyyyMMdd` date; anything else is
- * an `AUTH_USERINFO_INVALID` error naming the claim. Empty strings count as absent.
+ * Maps the portal's userinfo to a {@link CitizenProfile}. Claims must have the types of the spec's
+ * `UserInfo` (identifiers as strings: a number would have lost its leading zeros; `loAs` an array)
+ * and the birth date must be a real `yyyyMMdd` date; anything else is an `AUTH_USERINFO_INVALID`
+ * error naming the claim. Empty strings count as absent.
  */
 export function toCitizenProfile(userInfo: Record<string, unknown>): CitizenProfile {
   const sub = userInfo['sub'];
@@ -122,14 +93,6 @@ export function toCitizenProfile(userInfo: Record<string, unknown>): CitizenProf
     }
     profile[field] = value;
   }
-  for (const [claim, field] of Object.entries(CODE_CLAIMS)) {
-    const value = userInfo[claim];
-    if (value === undefined || value === null || value === '') continue;
-    if (typeof value !== 'string' && typeof value !== 'number') {
-      throw new UserInfoInvalidError(`userinfo claim "${claim}" must be a string or a number, got ${typeof value}`, { claim });
-    }
-    profile[field] = String(value);
-  }
   const birth = userInfo['NgayThangNamSinh'];
   if (birth !== undefined && birth !== null && birth !== '') profile.birthDate = isoBirthDate(birth);
   return profile;
@@ -137,9 +100,8 @@ export function toCitizenProfile(userInfo: Record<string, unknown>): CitizenProf
 
 function assuranceLevels(value: unknown): string[] {
   if (value === undefined || value === null || value === '') return [];
-  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
-  throw new UserInfoInvalidError('userinfo claim "loAs" must be a string or an array of strings', { claim: 'loAs' });
+  throw new UserInfoInvalidError(`userinfo claim "loAs" must be an array of strings, got ${JSON.stringify(value)}`, { claim: 'loAs' });
 }
 
 function isoBirthDate(value: unknown): string {

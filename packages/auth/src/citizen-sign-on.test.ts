@@ -9,7 +9,7 @@ const REDIRECT = 'https://dichvucong.h01.gov.vn/auth/callback';
 const citizen = {
   sub: 'c0a8f1e2-0001',
   TechID: 'TECH-000123',
-  LoaiTaiKhoan: 1,
+  LoaiTaiKhoan: '1',
   loAs: ['LoA1', 'LoA2'],
   SoDinhDanh: '001203004567',
   SoCMND: '012345678',

@@ -157,6 +157,25 @@ describe('clientCredentials with private_key_jwt', () => {
     await expect(again.getCredential()).resolves.toMatchObject({ type: 'bearer' });
   });
 
+  it('falls back to the JWT exp when the answer has no expires_in', async () => {
+    server.expiresIn = 900;
+    server.tokenAnswerPatch = { expires_in: undefined };
+    const provider = clientCredentials({ tokenEndpoint: server.tokenEndpoint, clientId: 'H01.SYS', privateKey: rsaPem });
+    const { expiresAt } = await bearer(provider);
+    expect(Math.abs(expiresAt - (Date.now() + 900_000))).toBeLessThan(5_000);
+  });
+
+  it.each([
+    [{ token_type: 'DPoP' }, /token_type "DPoP"/],
+    [{ access_token: '' }, /without an access_token/],
+    [{ access_token: 'opaque', expires_in: undefined }, /lifetime is unknown/],
+  ])('refuses a 200 answer that is not a usable bearer token (%o)', async (patch, message) => {
+    server.tokenAnswerPatch = patch;
+    const provider = clientCredentials({ tokenEndpoint: server.tokenEndpoint, clientId: 'H01.SYS', privateKey: rsaPem });
+    await expect(provider.getCredential()).rejects.toThrow(message);
+    await expect(provider.getCredential()).rejects.toMatchObject({ code: 'AUTH_TOKEN_REQUEST_FAILED', status: 200 });
+  });
+
   it('refuses an issuer whose discovery document names another issuer', async () => {
     const provider = clientCredentials({ issuer: `${server.issuer}/`, clientId: 'H01.SYS', privateKey: rsaPem });
     const error = await provider.getCredential().catch((e: unknown) => e);

@@ -6,7 +6,7 @@ import type { BearerCredential, CredentialProvider } from './credential.js';
 import { discoverIssuer } from './discovery.js';
 import { AuthConfigError, TokenRequestError } from './errors.js';
 import { importSigningKey, type PrivateKeyInput, type SigningAlgorithm, type SigningKey } from './private-key.js';
-import { parseJsonObject, post, resolveDispatcher, withTimeout, type TransportOptions } from './transport.js';
+import { parseJsonObject, resolveDispatcher, send, withTimeout, type TransportOptions } from './transport.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -151,7 +151,14 @@ async function requestToken(request: TokenRequest): Promise<BearerCredential> {
 
   let answer;
   try {
-    answer = await post({ url, headers, body: form.toString(), dispatcher: request.dispatcher, signal: request.signal });
+    answer = await send({
+      method: 'POST',
+      url,
+      headers,
+      body: form.toString(),
+      dispatcher: request.dispatcher,
+      signal: request.signal,
+    });
   } catch (cause) {
     throw new TokenRequestError(`could not reach the token endpoint ${url}: ${(cause as Error).message}`, { url, cause });
   }

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { DiscoveryError } from './errors.js';
-import { getText, parseJsonObject, withTimeout } from './transport.js';
+import { parseJsonObject, send, withTimeout } from './transport.js';
 
 /** The fields of `/.well-known/openid-configuration` this package uses. */
 export interface IssuerMetadata {
@@ -22,7 +22,13 @@ export async function discoverIssuer(
   const url = discoveryUrl(issuer);
   let answer;
   try {
-    answer = await getText(url, options.dispatcher, withTimeout(undefined, options.timeoutMs ?? 30_000));
+    answer = await send({
+      method: 'GET',
+      url,
+      headers: { accept: 'application/json' },
+      dispatcher: options.dispatcher,
+      signal: withTimeout(undefined, options.timeoutMs ?? 30_000),
+    });
   } catch (cause) {
     throw new DiscoveryError(`could not fetch ${url}: ${(cause as Error).message}`, { url, cause });
   }

@@ -1,7 +1,7 @@
 import { CredentialCache } from './credential-cache.js';
 import type { CredentialProvider, DvcqgSessionCredential } from './credential.js';
 import { AuthConfigError, SessionLoginError } from './errors.js';
-import { parseJsonObject, post, resolveDispatcher, withTimeout, type TransportOptions } from './transport.js';
+import { parseJsonObject, resolveDispatcher, send, withTimeout, type TransportOptions } from './transport.js';
 
 export interface DvcqgSessionOptions extends TransportOptions {
   /** The gateway's login URL, e.g. `https://gateway.example/dvcqg/login`. */
@@ -73,7 +73,8 @@ async function login(
   if (options.dstcode) headers['dstcode'] = options.dstcode;
   let answer;
   try {
-    answer = await post({
+    answer = await send({
+      method: 'POST',
       url,
       headers,
       body: JSON.stringify({ username: options.username, password: options.password }),

@@ -47,43 +47,23 @@ export interface HttpAnswer {
   text: string;
 }
 
-export interface PostOptions {
+export interface SendOptions {
+  method: 'GET' | 'POST';
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body?: string;
   dispatcher: Dispatcher | undefined;
   signal: AbortSignal | undefined;
 }
 
-/** POST and read the whole (small) answer; network failures reject with undici's error. */
-export async function post(options: PostOptions): Promise<HttpAnswer> {
+/** Sends a request and reads the whole (small) answer; network failures reject with undici's error. */
+export async function send(options: SendOptions): Promise<HttpAnswer> {
   const response = await request(options.url, {
-    method: 'POST',
+    method: options.method,
     headers: options.headers,
-    body: options.body,
+    ...(options.body === undefined ? {} : { body: options.body }),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-  });
-  const text = await response.body.text();
-  const contentType = response.headers['content-type'];
-  return {
-    status: response.statusCode,
-    contentType: Array.isArray(contentType) ? contentType[0] : contentType,
-    text,
-  };
-}
-
-/** GET a JSON document. */
-export async function getText(
-  url: string,
-  dispatcher: Dispatcher | undefined,
-  signal: AbortSignal | undefined,
-): Promise<HttpAnswer> {
-  const response = await request(url, {
-    method: 'GET',
-    headers: { accept: 'application/json' },
-    ...(dispatcher ? { dispatcher } : {}),
-    ...(signal ? { signal } : {}),
   });
   const text = await response.body.text();
   const contentType = response.headers['content-type'];

@@ -58,6 +58,8 @@ export interface TestAuthServer {
   userInfo: Record<string, unknown>;
   /** Requests seen at the protected resource `/api/echo`. */
   resourceRequests: number;
+  /** Merged into client_credentials token answers (a key set to undefined is dropped), to test odd answers. */
+  tokenAnswerPatch: Record<string, unknown> | undefined;
   /** Put this `acr` in ID tokens instead of the level asked for. */
   issuedAcr: string | undefined;
   /** Answer userinfo about this subject instead of the token's. */
@@ -90,6 +92,7 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
     resourceRequests: 0,
     refuseAllTokens: false,
     issuedAcr: undefined,
+    tokenAnswerPatch: undefined,
     userInfoSub: undefined,
     lastTokenRequestHeaders: undefined,
   };
@@ -183,7 +186,7 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
       state.tokenRequests++;
       const scope = form.get('scope') ?? 'default';
       const accessToken = await signWithCurrentKey({ sub: client.clientId, scope, agency: client.agency ?? 'H01' }, 'dvcqg-api', state.expiresIn);
-      return json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: state.expiresIn, scope });
+      return json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: state.expiresIn, scope, ...state.tokenAnswerPatch });
     }
     if (grant === 'authorization_code') {
       const code = form.get('code') ?? '';
