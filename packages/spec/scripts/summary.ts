@@ -1,0 +1,3 @@
+import { specSummary } from '../src/summary.js';
+
+console.log(specSummary());
