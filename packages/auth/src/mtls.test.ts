@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer, type TestAuthServer } from '../test/oauth-server.js';
 import { createTestPki, type TestPki } from '../test/pki.js';
+import { createCitizenSignOn } from './citizen-sign-on.js';
 import { clientCredentials } from './client-credentials.js';
 import { dvcqgSession } from './dvcqg-session.js';
 import { AuthConfigError, DiscoveryError, TokenRequestError } from './errors.js';
@@ -93,6 +94,22 @@ describe('mTLS', () => {
     });
     // The test server has no dvcqg login: a 404 proves the TLS handshake with the client certificate succeeded.
     await expect(provider.getCredential()).rejects.toMatchObject({ code: 'AUTH_SESSION_LOGIN_FAILED', status: 404 });
+  });
+
+  it('runs citizen sign-on over mTLS: discovery, code exchange, JWKS and userinfo through the same Agent', async () => {
+    const redirectUri = 'https://dichvucong.h01.gov.vn/auth/callback';
+    server.register({ clientId: 'H01.PORTAL', clientSecret: 'portal-secret', redirectUris: [redirectUri] });
+    server.userInfo = { SoDinhDanh: '001203004567', HoVaTen: 'Trần Thị Bình' };
+    const tls = { cert: pki.client.certPem, key: pki.client.keyPem, ca: pki.caPem };
+    const signOn = createCitizenSignOn({ issuer: server.issuer, clientId: 'H01.PORTAL', clientSecret: 'portal-secret', redirectUri, tls });
+    peers.length = 0;
+    const { url, ...pending } = await signOn.authorizationUrl();
+    const browser = await request(url, { dispatcher: createMtlsDispatcher(tls) });
+    await browser.body.dump();
+    const { profile } = await signOn.handleCallback(browser.headers.location as string, pending);
+    expect(profile).toMatchObject({ citizenId: '001203004567', fullName: 'Trần Thị Bình' });
+    // discovery, authorize (the browser), token, JWKS, userinfo: every one presented the client certificate
+    expect(peers).toEqual(['H01.SYS', 'H01.SYS', 'H01.SYS', 'H01.SYS', 'H01.SYS']);
   });
 
   it('refuses both tls and dispatcher', () => {
