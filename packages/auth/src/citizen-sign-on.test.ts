@@ -104,6 +104,20 @@ describe('createCitizenSignOn', () => {
     expect(profile.claims.HoVaTen).toBe('Nguyễn Văn An');
   });
 
+  it('accepts the callback as a bare path and query, as req.url gives it behind a proxy', async () => {
+    const signOn = signOnWith();
+    const { url, ...pending } = await signOn.authorizationUrl();
+    const back = new URL(await visit(url));
+    const { profile } = await signOn.handleCallback(`/auth/callback${back.search}`, pending);
+    expect(profile.subject).toBe(citizen.sub);
+
+    // The internal address the proxy forwarded to is not the registered redirect_uri; the registered one is sent.
+    const again = await signOn.authorizationUrl();
+    const internal = `http://10.0.0.5:3000/auth/callback${new URL(await visit(again.url)).search}`;
+    await expect(signOn.handleCallback(internal, again)).resolves.toMatchObject({ claims: { sub: citizen.sub } });
+    expect(server.rejectedTokenRequests).toEqual([]);
+  });
+
   it('authenticates the code exchange with private_key_jwt (aud = token endpoint)', async () => {
     const signOn = signOnWith({ clientId: 'H01.PKJ', clientSecret: undefined, privateKey: rsa.privateKey });
     const { profile } = await signIn(signOn);

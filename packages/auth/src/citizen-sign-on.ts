@@ -73,7 +73,8 @@ export interface CitizenSignOn {
   /** Starts a sign-on: redirect the browser to `url`, keep the rest for the callback. */
   authorizationUrl(options?: { acr?: AssuranceLevel; extraParams?: Record<string, string> }): Promise<{ url: string } & SignOnState>;
   /**
-   * Finishes a sign-on from the URL the browser came back on: checks `state`, exchanges the code
+   * Finishes a sign-on from the URL the browser came back on (absolute, or `req.url`'s path and
+   * query): checks `state`, exchanges the code
    * (with the PKCE verifier), validates the ID token (signature against the JWKS, issuer,
    * audience, expiry, nonce, acr), then fetches userinfo for the profile.
    */
@@ -146,7 +147,7 @@ export function createCitizenSignOn(options: CitizenSignOnOptions): CitizenSignO
       const cfg = await config();
       let response;
       try {
-        response = await oidc.authorizationCodeGrant(cfg, new URL(callbackUrl), {
+        response = await oidc.authorizationCodeGrant(cfg, callbackAt(options.redirectUri, callbackUrl), {
           expectedState: checks.state,
           expectedNonce: checks.nonce,
           pkceCodeVerifier: checks.codeVerifier,
@@ -241,6 +242,18 @@ async function discover(options: CitizenSignOnOptions, dispatcher: Dispatcher | 
   // it); the portal's standard asks relying parties to verify its signature against the JWKS too.
   oidc.enableNonRepudiationChecks(cfg);
   return cfg;
+}
+
+/**
+ * The callback's parameters on the registered redirect URI. openid-client sends the URL it is given
+ * (less its query) as `redirect_uri`, so behind a proxy or with `req.url` (a bare path) it must be
+ * the registered one, not the address the request reached.
+ */
+function callbackAt(redirectUri: string, callbackUrl: string | URL): URL {
+  const received = new URL(callbackUrl, redirectUri);
+  const url = new URL(redirectUri);
+  url.search = received.search;
+  return url;
 }
 
 function checkAcr(claims: IdTokenClaims, requested: AssuranceLevel | undefined): void {
