@@ -138,17 +138,21 @@ interface OperationLink {
   requirements: string[];
 }
 
-/** Every object with an operationId in a document, with its x-requirements. */
-function operationsIn(node: unknown, found: OperationLink[] = []): OperationLink[] {
-  if (Array.isArray(node)) {
-    for (const item of node) operationsIn(item, found);
-  } else if (node && typeof node === 'object') {
-    const obj = node as Record<string, unknown>;
-    if (typeof obj.operationId === 'string') {
-      const reqs = obj['x-requirements'];
-      found.push({ operationId: obj.operationId, requirements: Array.isArray(reqs) ? (reqs as string[]) : [] });
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** The operations of a document's paths and webhooks, with their x-requirements. */
+function operationsIn(doc: unknown): OperationLink[] {
+  const found: OperationLink[] = [];
+  const root = (doc ?? {}) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+  for (const items of [root.paths, root.webhooks]) {
+    for (const item of Object.values(items ?? {})) {
+      for (const method of METHODS) {
+        const op = (item as Record<string, { operationId?: unknown; 'x-requirements'?: unknown } | undefined>)[method];
+        if (!op || typeof op.operationId !== 'string') continue;
+        const reqs = op['x-requirements'];
+        found.push({ operationId: op.operationId, requirements: Array.isArray(reqs) ? (reqs as string[]) : [] });
+      }
     }
-    for (const value of Object.values(obj)) operationsIn(value, found);
   }
   return found;
 }
@@ -168,6 +172,13 @@ describe.skipIf(!haveDocuments)('x-requirements in the OpenAPI documents', () =>
       .filter((r) => r.level === 'MUST' && !r.behavioural && !referenced.has(r.id))
       .map((r) => r.id);
     expect(orphans).toEqual([]);
+  });
+
+  it('links operations and requirements the same way from both sides', () => {
+    const linked = new Set(links.flatMap((l) => l.requirements.map((id) => `${l.operationId} ${id}`)));
+    const named = new Set(catalogue.flatMap((r) => r.operations.map((op) => `${op} ${r.id}`)));
+    expect([...named].filter((pair) => !linked.has(pair)), 'named in requirements.yaml, missing from x-requirements').toEqual([]);
+    expect([...linked].filter((pair) => !named.has(pair)), 'in x-requirements, missing from requirements.yaml').toEqual([]);
   });
 
   it('defines every operation the catalogue names', () => {
