@@ -24,7 +24,7 @@ export interface ProcedureFee {
 }
 
 /** An administrative procedure of the reference data (data/procedures.json). */
-export interface Procedure {
+export interface ReferenceProcedure {
   /** National procedure code (`1.000656`). */
   MaTTHC: string;
   TenTTHC: string;
@@ -60,33 +60,33 @@ export function nationalProcedureCode(code: string): string {
   return national;
 }
 
-function freezeProcedure(p: Procedure): Procedure {
-  const copy: Procedure = { ...p };
+function freezeProcedure(p: ReferenceProcedure): ReferenceProcedure {
+  const copy: ReferenceProcedure = { ...p };
   if (p.fees) copy.fees = Object.freeze(p.fees.map((f) => Object.freeze({ ...f })));
   return Object.freeze(copy);
 }
 
 /** The procedures of the reference data: real codes where a source confirms them, the rest illustrative. */
-export const procedures: readonly Procedure[] = Object.freeze((raw.procedures as Procedure[]).map(freezeProcedure));
+export const procedures: readonly ReferenceProcedure[] = Object.freeze((raw.procedures as ReferenceProcedure[]).map(freezeProcedure));
 
 const byCode = new Map(procedures.map((p) => [p.MaTTHC, p]));
 
 /** The procedure with this code (national or with a local agency suffix), or undefined; throws {@link ProcedureCodeError} for a malformed code. */
-export function findProcedure(MaTTHC: string): Procedure | undefined {
+export function findProcedure(MaTTHC: string): ReferenceProcedure | undefined {
   return byCode.get(nationalProcedureCode(MaTTHC));
 }
 
 /** Which procedures to select; every given field must match. */
 export interface ProcedureFilter {
-  agencyLevel?: Procedure['agencyLevel'];
+  agencyLevel?: ReferenceProcedure['agencyLevel'];
   ministryCode?: string;
-  onlineLevel?: Procedure['onlineLevel'];
+  onlineLevel?: ReferenceProcedure['onlineLevel'];
   allowsCrossLocality?: boolean;
-  status?: Procedure['status'];
+  status?: ReferenceProcedure['status'];
 }
 
 /** The procedures matching a filter, in data order. */
-export function proceduresWhere(filter: ProcedureFilter): Procedure[] {
+export function proceduresWhere(filter: ProcedureFilter): ReferenceProcedure[] {
   return procedures.filter(
     (p) =>
       (filter.agencyLevel === undefined || p.agencyLevel === filter.agencyLevel) &&
