@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { requirements } from '@dvc-kit/spec';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineCheck, type CheckContext, type CheckDefinition } from './check.js';
+import { buildReport } from './report.js';
+import { runChecks } from './runner.js';
+import { requirementsInScope, type Scope } from './scope.js';
+
+let server: Server;
+let base: string;
+let hits = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits++;
+    if (req.url === '/flip') {
+      res.writeHead(hits % 2 === 0 ? 200 : 500).end();
+      return;
+    }
+    res.writeHead(req.url === '/ok' ? 200 : 500, { 'content-type': 'application/json' }).end(JSON.stringify({ SoDinhDanh: '038190004521' }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const scope: Scope = { profile: 'province', online: 'full', binding: 'rest' };
+const inScope = new Set(requirementsInScope(requirements, scope).map((r) => r.id));
+
+function statusCheck(id: string, path: string, reqs: string[]): CheckDefinition<{ base: string }> {
+  return defineCheck<{ base: string }>({
+    id,
+    title: id,
+    area: 'errors',
+    requirements: reqs,
+    run: async (ctx) => {
+      const res = await ctx.send({ url: `${ctx.env.base}${path}` });
+      const c: CheckContext<{ base: string }> = ctx;
+      c.require(res.status === 200, { requirements: [reqs[0]!], message: 'expected 200', expected: 200, found: res.status, response: res });
+    },
+  });
+}
+
+async function run(checks: CheckDefinition<{ base: string }>[], env = { base }) {
+  const startedAt = new Date();
+  const results = await runChecks({ checks, catalogue: requirements, inScope, scope, env, seed: 1 });
+  return buildReport({ catalogue: requirements, inScope, scope, checks: results, target: { url: env.base }, tool: { name: 't', version: '0' }, seed: 1, startedAt, finishedAt: new Date() });
+}
+
+describe('runChecks and buildReport', () => {
+  it('passes, fails on the named requirement, and redacts evidence', async () => {
+    const report = await run([statusCheck('errors.ok', '/ok', ['DVC-ERR-001']), statusCheck('errors.broken', '/broken', ['DVC-ERR-005', 'DVC-ERR-004'])]);
+    const ok = report.checks.find((c) => c.id === 'errors.ok')!;
+    const broken = report.checks.find((c) => c.id === 'errors.broken')!;
+    expect(ok.outcome).toBe('PASS');
+    expect(broken.outcome).toBe('FAIL');
+    expect(broken.attempts).toHaveLength(2);
+    const err005 = report.requirements.find((r) => r.id === 'DVC-ERR-005')!;
+    expect(err005.outcome).toBe('FAIL');
+    expect(err005.failures[0]).toMatchObject({ check: 'errors.broken', expected: '200', found: '500' });
+    // The other requirement was not decided because the check stopped at the failure.
+    expect(report.requirements.find((r) => r.id === 'DVC-ERR-004')!.outcome).toBe('INCONCLUSIVE');
+    expect(report.verdict).toBe('FAIL');
+    const body = JSON.stringify(broken.attempts[0]!.evidence);
+    expect(body).toContain('/broken');
+    expect(body).not.toContain('038190004521');
+  });
+
+  it('marks a check whose re-run differs as FLAKY', async () => {
+    hits = 0;
+    const report = await run([statusCheck('errors.flip', '/flip', ['DVC-ERR-001'])]);
+    expect(report.checks[0]!.outcome).toBe('FLAKY');
+    expect(report.requirements.find((r) => r.id === 'DVC-ERR-001')!.outcome).toBe('FLAKY');
+    expect(report.verdict).toBe('FAIL');
+  });
+
+  it('turns an unreachable target into INCONCLUSIVE, never a pass', async () => {
+    const report = await run([statusCheck('errors.ok', '/ok', ['DVC-ERR-001'])], { base: 'http://127.0.0.1:9' });
+    expect(report.checks[0]!.outcome).toBe('INCONCLUSIVE');
+    expect(report.checks[0]!.attempts[0]!.reason).toMatch(/Could not reach/);
+    expect(report.verdict).toBe('INCONCLUSIVE');
+  });
+
+  it('skips checks out of scope and lists uncovered MUST requirements', async () => {
+    const dvcqgOnly = defineCheck<{ base: string }>({ ...statusCheck('errors.dvcqg', '/ok', ['DVC-ERR-002']) });
+    const report = await run([dvcqgOnly, statusCheck('errors.ok', '/ok', ['DVC-ERR-001'])]);
+    expect(report.checks[0]!.outcome).toBe('SKIP');
+    expect(report.uncoveredMust).toContain('DVC-CODE-002');
+    expect(report.uncoveredMust).not.toContain('DVC-ERR-001');
+    expect(report.requirements.find((r) => r.id === 'DVC-ERR-002')!.inScope).toBe(false);
+    expect(report.verdict).toBe('PASS');
+  });
+
+  it('reports a SHOULD failure as WARN without failing the run', async () => {
+    const report = await run([statusCheck('rate-limits.headers', '/broken', ['DVC-RATE-003'])]);
+    expect(report.checks[0]!.outcome).toBe('WARN');
+    expect(report.requirements.find((r) => r.id === 'DVC-RATE-003')!.outcome).toBe('WARN');
+    expect(report.verdict).toBe('PASS');
+  });
+
+  it('rejects malformed check definitions', () => {
+    expect(() => defineCheck({ id: 'Bad Id', title: '', area: 'errors', requirements: ['DVC-ERR-001'], run: async () => {} })).toThrow(/kebab/);
+    expect(() => defineCheck({ id: 'errors.x', title: '', area: 'errors', requirements: ['ERR-1'], run: async () => {} })).toThrow(/not a requirement ID/);
+  });
+});

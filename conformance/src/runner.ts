@@ -1,0 +1,233 @@
+import { performance } from 'node:perf_hooks';
+import type { Requirement } from '@dvc-kit/spec';
+import {
+  CheckFailure,
+  CheckInconclusive,
+  CheckSkipped,
+  show,
+  type AssertionDetails,
+  type CheckContext,
+  type CheckDefinition,
+  type Finding,
+} from './check.js';
+import { TargetUnreachableError } from './errors.js';
+import { EvidenceRecorder, type HttpExchange, type HttpResponse } from './evidence.js';
+import type { Outcome } from './outcome.js';
+import { createRandom, hashSeed } from './random.js';
+import { redactText } from './redact.js';
+import type { Scope } from './scope.js';
+import type { Shard } from './shard.js';
+import { inShard } from './shard.js';
+
+/** One try of a check. */
+export interface CheckAttempt {
+  outcome: Outcome;
+  durationMs: number;
+  /** Failed findings (passed ones are counted, not kept). */
+  failures: Finding[];
+  passedAssertions: number;
+  /** Requirement IDs with a failed finding in this attempt. */
+  failedRequirements: string[];
+  /** Why the check was skipped or inconclusive, or the error that ended it. */
+  reason?: string;
+  /** The check stopped at a failed `require` (its other requirements were not all decided). */
+  stoppedEarly: boolean;
+  notes: string[];
+  evidence: HttpExchange[];
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  area: string;
+  requirements: string[];
+  outcome: Outcome;
+  /** Every attempt, first one first; a second means the first did not pass and was re-run. */
+  attempts: CheckAttempt[];
+  durationMs: number;
+  /** Not run here because it belongs to another shard (`--shard`). */
+  deferred?: boolean;
+}
+
+export type ProgressEvent =
+  | { type: 'start'; total: number }
+  | { type: 'check'; result: CheckResult; done: number; total: number };
+
+export interface RunChecksOptions<Env> {
+  checks: readonly CheckDefinition<Env>[];
+  catalogue: readonly Requirement[];
+  /** Requirement IDs in scope (see requirementsInScope). */
+  inScope: ReadonlySet<string>;
+  scope: Scope;
+  /** The harness given to every check. */
+  env: Env;
+  seed: number;
+  concurrency?: number;
+  /** Re-run checks that did not pass once; a different outcome makes them FLAKY (default true). */
+  rerun?: boolean;
+  shard?: Shard;
+  /** Only checks whose id starts with one of these. */
+  only?: readonly string[];
+  /** Run before the checks; throwing TargetUnreachableError makes every check INCONCLUSIVE. */
+  preflight?: () => Promise<void>;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+function applies<Env>(check: CheckDefinition<Env>, scope: Scope, inScope: ReadonlySet<string>): string | undefined {
+  if (check.profiles && !check.profiles.includes(scope.profile)) return `not in the ${scope.profile} profile`;
+  if (check.online && !check.online.includes(scope.online)) return `not for online level ${scope.online}`;
+  if (check.bindings && !check.bindings.includes(scope.binding)) return `not for the ${scope.binding} binding`;
+  if (!check.requirements.some((id) => inScope.has(id))) return `none of its requirements (${check.requirements.join(', ')}) is in scope`;
+  return undefined;
+}
+
+function finding(details: AssertionDetails, passed: boolean): Finding {
+  const f: Finding = { requirements: details.requirements ?? [], passed, message: details.message };
+  if (details.expected !== undefined) f.expected = redactText(show(details.expected));
+  if (details.found !== undefined) f.found = redactText(show(details.found));
+  const responses = details.response === undefined ? [] : Array.isArray(details.response) ? details.response : [details.response];
+  if (responses.length > 0) f.exchanges = responses.map((r: HttpResponse) => r.exchange.id);
+  return f;
+}
+
+function attemptOutcome(failures: Finding[], check: CheckDefinition<unknown>, catalogue: readonly Requirement[], inScope: ReadonlySet<string>): { outcome: Outcome; failed: string[] } {
+  const failed = new Set<string>();
+  for (const f of failures) for (const id of f.requirements.length > 0 ? f.requirements : check.requirements) if (inScope.has(id)) failed.add(id);
+  if (failed.size === 0) return { outcome: failures.length > 0 ? 'FAIL' : 'PASS', failed: [] };
+  const anyMust = [...failed].some((id) => catalogue.find((r) => r.id === id)?.level === 'MUST');
+  return { outcome: anyMust ? 'FAIL' : 'WARN', failed: [...failed] };
+}
+
+async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptions<Env>, attempt: number): Promise<CheckAttempt> {
+  const recorder = new EvidenceRecorder();
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  const controller = new AbortController();
+  const started = performance.now();
+  let stoppedEarly = false;
+  let reason: string | undefined;
+  let forced: Outcome | undefined;
+  const ctx: CheckContext<Env> = {
+    checkId: check.id,
+    env: options.env,
+    random: createRandom(hashSeed(options.seed, check.id, attempt)),
+    signal: controller.signal,
+    send: (o) => recorder.send({ ...o, signal: o.signal ?? controller.signal }),
+    verify(condition, details) {
+      findings.push(finding(details, condition));
+      return condition;
+    },
+    require(condition, details) {
+      const f = finding(details, condition);
+      findings.push(f);
+      if (!condition) throw new CheckFailure(f);
+    },
+    skip(why) {
+      throw new CheckSkipped(why);
+    },
+    inconclusive(why) {
+      throw new CheckInconclusive(why);
+    },
+    note(message) {
+      notes.push(redactText(message));
+    },
+  };
+  const timeoutMs = check.timeoutMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check.run(ctx),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(new CheckInconclusive(`the check did not finish within ${timeoutMs} ms`));
+        }, timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    if (error instanceof CheckFailure) stoppedEarly = true;
+    else if (error instanceof CheckSkipped) {
+      forced = 'SKIP';
+      reason = error.message;
+    } else if (error instanceof CheckInconclusive || error instanceof TargetUnreachableError) {
+      forced = 'INCONCLUSIVE';
+      reason = redactText(error.message);
+    } else {
+      // A bug in a check or the harness is never the system's failure, and never a pass.
+      forced = 'INCONCLUSIVE';
+      reason = redactText(`the check raised an unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  const failures = findings.filter((f) => !f.passed);
+  const { outcome, failed } = attemptOutcome(failures, check as CheckDefinition<unknown>, options.catalogue, options.inScope);
+  const result: CheckAttempt = {
+    // A failure found before the check was cut short still counts.
+    outcome: forced === 'INCONCLUSIVE' && outcome !== 'PASS' ? outcome : (forced ?? outcome),
+    durationMs: Math.round((performance.now() - started) * 10) / 10,
+    failures,
+    passedAssertions: findings.length - failures.length,
+    failedRequirements: failed,
+    stoppedEarly,
+    notes,
+    evidence: recorder.exchanges,
+  };
+  if (reason !== undefined) result.reason = reason;
+  return result;
+}
+
+async function runCheck<Env>(check: CheckDefinition<Env>, options: RunChecksOptions<Env>, unreachable: string | undefined): Promise<CheckResult> {
+  const base = { id: check.id, title: check.title, area: check.area, requirements: [...check.requirements] };
+  const skipReason = applies(check, options.scope, options.inScope);
+  const trivial = (outcome: Outcome, reason: string): CheckResult => ({
+    ...base,
+    outcome,
+    durationMs: 0,
+    attempts: [{ outcome, durationMs: 0, failures: [], passedAssertions: 0, failedRequirements: [], reason, stoppedEarly: false, notes: [], evidence: [] }],
+  });
+  if (skipReason) return trivial('SKIP', skipReason);
+  if (unreachable) return trivial('INCONCLUSIVE', unreachable);
+  const attempts = [await runOnce(check, options, 0)];
+  const first = attempts[0]!;
+  let outcome = first.outcome;
+  if ((options.rerun ?? true) && (outcome === 'FAIL' || outcome === 'WARN' || outcome === 'INCONCLUSIVE')) {
+    const second = await runOnce(check, options, 1);
+    attempts.push(second);
+    if (second.outcome !== first.outcome) outcome = 'FLAKY';
+  }
+  return { ...base, outcome, attempts, durationMs: attempts.reduce((s, a) => s + a.durationMs, 0) };
+}
+
+/** Runs the checks (those of the shard, when given) with bounded concurrency. */
+export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<CheckResult[]> {
+  const selected = options.checks.filter(
+    (c, index) => (!options.shard || inShard(index, options.shard)) && (!options.only || options.only.some((p) => c.id.startsWith(p))),
+  );
+  let unreachable: string | undefined;
+  if (options.preflight) {
+    try {
+      await options.preflight();
+    } catch (error) {
+      if (error instanceof TargetUnreachableError) unreachable = redactText(error.message);
+      else throw error;
+    }
+  }
+  options.onProgress?.({ type: 'start', total: selected.length });
+  const results: CheckResult[] = new Array(selected.length);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < selected.length) {
+      const index = next++;
+      const result = await runCheck(selected[index]!, options, unreachable);
+      results[index] = result;
+      done++;
+      options.onProgress?.({ type: 'check', result, done, total: selected.length });
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, selected.length || 1));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
