@@ -13,6 +13,8 @@ export type { ValidationMessage } from './messages.js';
 export { httpRevocationFetcher, RevocationCache } from './revocation.js';
 export type { RevocationMode, RevocationFetcher, RevocationRequest, RevocationOptions } from './revocation.js';
 export { requestTimestamp, verifyTimestampToken } from './timestamp.js';
+export { signFile, verifyFile } from './cades.js';
+export type { SignFileOptions } from './cades.js';
 export type { RequestTimestampOptions, TimestampCheck } from './timestamp.js';
 export { createTestPki, AGENCY_SUBJECT, CITIZEN_SUBJECT } from './test-pki.js';
 export { writeTestPki, loadTestPki } from './test-pki-files.js';

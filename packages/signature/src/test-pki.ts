@@ -106,6 +106,8 @@ export interface TestPki {
   /** Answers the PKI's URLs in-process (no network); works whether or not it serves. */
   fetcher: RevocationFetcher;
   outages: TestPkiOutages;
+  /** Set to make the TSA stamp this time instead of now (to test past signatures). */
+  tsaTime: Date | undefined;
   issueEndEntity(options: IssueEndEntityOptions): Promise<TestParty>;
   /** Revoke a certificate (from `at`, default now); CRLs and OCSP reflect it at once. */
   revoke(party: TestParty | string, at?: Date, reason?: number): void;
@@ -165,12 +167,20 @@ function name(subject: TestSubject): pkijs.RelativeDistinguishedNames {
   if (subject.taxCode) items.push([OID.uid, `MST:${subject.taxCode}`, 'utf8']);
   if (subject.citizenId) items.push([OID.uid, `CCCD:${subject.citizenId}`, 'utf8']);
   items.push([OID.commonName, subject.commonName, 'utf8']);
-  return new pkijs.RelativeDistinguishedNames({
-    typesAndValues: items.map(
+  // One attribute per RDN: pkijs would put them all in a single multi-valued RDN.
+  const der = new asn1js.Sequence({
+    value: items.map(
       ([type, value, kind]) =>
-        new pkijs.AttributeTypeAndValue({ type, value: kind === 'printable' ? new asn1js.PrintableString({ value }) : new asn1js.Utf8String({ value }) }),
+        new asn1js.Set({
+          value: [
+            new asn1js.Sequence({
+              value: [new asn1js.ObjectIdentifier({ value: type }), kind === 'printable' ? new asn1js.PrintableString({ value }) : new asn1js.Utf8String({ value })],
+            }),
+          ],
+        }),
     ),
-  });
+  }).toBER();
+  return pkijs.RelativeDistinguishedNames.fromBER(der);
 }
 
 function extension(extnID: string, critical: boolean, value: asn1js.AsnType | { toSchema(): asn1js.AsnType }): pkijs.Extension {
@@ -495,7 +505,8 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
     }
     if (path === '/tsa' && req.method === 'POST' && req.body) {
       if (outages.tsa) return 'reset';
-      const body = createTimestampResponse(req.body, { privateKey: tsa.privateKey, certificate: tsaCert, chain: [cas.governmentCa.cert] }, {});
+      const genTime = pki.tsaTime;
+      const body = createTimestampResponse(req.body, { privateKey: tsa.privateKey, certificate: tsaCert, chain: [cas.governmentCa.cert] }, genTime ? { genTime } : {});
       return { status: 200, type: 'application/timestamp-reply', body };
     }
     return { status: 404, type: 'text/plain', body: Buffer.from(`no such test PKI resource: ${path}`) };
@@ -520,6 +531,7 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
     urls,
     fetcher,
     outages,
+    tsaTime: undefined,
     issueEndEntity,
     revoke(target, at = new Date(), reason) {
       const pem = typeof target === 'string' ? target : target.certificatePem;
