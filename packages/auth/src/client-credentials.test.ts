@@ -146,15 +146,24 @@ describe('clientCredentials with private_key_jwt', () => {
     expect(error).toMatchObject({ code: 'AUTH_TOKEN_REQUEST_FAILED', status: 401, oauthError: 'invalid_client', url: server.tokenEndpoint });
   });
 
-  it('throws AUTH_TOKEN_REQUEST_FAILED when the endpoint cannot be reached, and tries again on the next call', async () => {
+  it('throws AUTH_TOKEN_REQUEST_FAILED when the endpoint cannot be reached', async () => {
     const endpoint = server.tokenEndpoint;
     await server.close();
     const provider = clientCredentials({ tokenEndpoint: endpoint, clientId: 'H01.SYS', privateKey: rsaPem });
-    await expect(provider.getCredential()).rejects.toMatchObject({ code: 'AUTH_TOKEN_REQUEST_FAILED', status: undefined });
-    server = await startAuthServer();
-    server.register({ clientId: 'H01.SYS', publicJwk: { ...rsaPublicJwk } });
-    const again = clientCredentials({ tokenEndpoint: server.tokenEndpoint, clientId: 'H01.SYS', privateKey: rsaPem });
-    await expect(again.getCredential()).resolves.toMatchObject({ type: 'bearer' });
+    const error = await provider.getCredential().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ code: 'AUTH_TOKEN_REQUEST_FAILED', status: undefined, url: endpoint });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    server = await startAuthServer(); // for afterEach
+  });
+
+  it('does not cache a failure: the next call asks again', async () => {
+    const provider = clientCredentials({ tokenEndpoint: server.tokenEndpoint, clientId: 'H01.SYS', privateKey: rsaPem });
+    server.tokenAnswerPatch = { token_type: 'mac' };
+    await expect(provider.getCredential()).rejects.toMatchObject({ code: 'AUTH_TOKEN_REQUEST_FAILED' });
+    server.tokenAnswerPatch = undefined;
+    await expect(provider.getCredential()).resolves.toMatchObject({ type: 'bearer' });
+    expect(server.tokenRequests).toBe(2);
   });
 
   it('falls back to the JWT exp when the answer has no expires_in', async () => {
@@ -223,6 +232,9 @@ describe('clientCredentials options', () => {
     expect(() => clientCredentials({ clientId: 'H01.SYS', tokenEndpoint: 'https://a.example/t' })).toThrow(/privateKey.*clientSecret/);
     expect(() => clientCredentials({ ...base, clientSecret: 'x', tokenEndpoint: 'https://a.example/t' })).toThrow(AuthConfigError);
     expect(() => clientCredentials({ ...base, tokenEndpoint: 'not a url' })).toThrow(/not a URL/);
+    const endpoint = { ...base, tokenEndpoint: 'https://a.example/t' };
+    expect(() => clientCredentials({ ...endpoint, assertionLifetimeSeconds: 600 })).toThrow(/between 1 and 300/);
+    expect(() => clientCredentials({ ...endpoint, refreshBeforeExpirySeconds: -1 })).toThrow(AuthConfigError);
   });
 
   it('refuses keys that cannot sign for the portal with AUTH_KEY_INVALID', () => {

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import type { Dispatcher } from 'undici';
-import { createClientAssertion } from './client-assertion.js';
+import { createClientAssertion, MAX_ASSERTION_LIFETIME_SECONDS } from './client-assertion.js';
 import { CredentialCache } from './credential-cache.js';
 import type { BearerCredential, CredentialProvider } from './credential.js';
 import { discoverIssuer } from './discovery.js';
@@ -37,7 +37,7 @@ export interface ClientCredentialsOptions extends TransportOptions {
  * before they expire and renewed single-flight.
  *
  * @example
- * const provider = clientCredentials({ issuer: 'https://portal.example', clientId: 'H01', privateKey: pem, scope: 'dossier.write' });
+ * const provider = clientCredentials({ issuer: 'https://portal.example', clientId: 'H01', privateKey: pem, scope: 'dossiers.write' });
  * const { token } = await provider.getCredential();
  */
 export function clientCredentials(options: ClientCredentialsOptions): CredentialProvider {
@@ -102,6 +102,14 @@ function checkOptions(options: ClientCredentialsOptions): { signingKey: SigningK
   if ((options.privateKey === undefined) === (options.clientSecret === undefined)) {
     throw new AuthConfigError(
       'give exactly one of `privateKey` (private_key_jwt) or `clientSecret` (client_secret_basic)',
+    );
+  }
+  const skew = options.refreshBeforeExpirySeconds;
+  if (skew !== undefined && !(skew >= 0)) throw new AuthConfigError(`refreshBeforeExpirySeconds must be 0 or more, got ${skew}`);
+  const lifetime = options.assertionLifetimeSeconds;
+  if (lifetime !== undefined && !(lifetime > 0 && lifetime <= MAX_ASSERTION_LIFETIME_SECONDS)) {
+    throw new AuthConfigError(
+      `assertionLifetimeSeconds must be between 1 and ${MAX_ASSERTION_LIFETIME_SECONDS} (the portal's limit), got ${lifetime}`,
     );
   }
   const signingKey =
