@@ -220,9 +220,15 @@ describe('createCitizenSignOn', () => {
     await expect(signOnWith().authorizationUrl({ acr: 'LoA9' as AssuranceLevel })).rejects.toThrow(AuthConfigError);
   });
 
-  it('reports an unreachable issuer as AUTH_DISCOVERY_FAILED and retries discovery later', async () => {
+  it('reports an unreachable issuer as AUTH_DISCOVERY_FAILED', async () => {
     const signOn = signOnWith({ issuer: 'http://127.0.0.1:9' });
     await expect(signOn.authorizationUrl()).rejects.toMatchObject({ code: 'AUTH_DISCOVERY_FAILED' });
+  });
+
+  it('does not cache a failed discovery: the next sign-on asks again', async () => {
+    server.discoveryFailures = 1;
+    const signOn = signOnWith();
     await expect(signOn.authorizationUrl()).rejects.toMatchObject({ code: 'AUTH_DISCOVERY_FAILED' });
+    await expect(signOn.authorizationUrl()).resolves.toMatchObject({ url: expect.stringContaining('/oauth2/authorize') });
   });
 });

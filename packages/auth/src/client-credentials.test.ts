@@ -166,6 +166,13 @@ describe('clientCredentials with private_key_jwt', () => {
     expect(server.tokenRequests).toBe(2);
   });
 
+  it('tries discovery again after it failed', async () => {
+    server.discoveryFailures = 1;
+    const provider = clientCredentials({ issuer: server.issuer, clientId: 'H01.SYS', privateKey: rsaPem });
+    await expect(provider.getCredential()).rejects.toMatchObject({ code: 'AUTH_DISCOVERY_FAILED', status: 503 });
+    await expect(provider.getCredential()).resolves.toMatchObject({ type: 'bearer' });
+  });
+
   it('falls back to the JWT exp when the answer has no expires_in', async () => {
     server.expiresIn = 900;
     server.tokenAnswerPatch = { expires_in: undefined };

@@ -60,6 +60,8 @@ export interface TestAuthServer {
   resourceRequests: number;
   /** Merged into client_credentials token answers (a key set to undefined is dropped), to test odd answers. */
   tokenAnswerPatch: Record<string, unknown> | undefined;
+  /** Answer the next this-many discovery requests with 503. */
+  discoveryFailures: number;
   /** Put this `acr` in ID tokens instead of the level asked for. */
   issuedAcr: string | undefined;
   /** Answer userinfo about this subject instead of the token's. */
@@ -92,6 +94,7 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
     resourceRequests: 0,
     refuseAllTokens: false,
     issuedAcr: undefined,
+    discoveryFailures: 0,
     tokenAnswerPatch: undefined,
     userInfoSub: undefined,
     lastTokenRequestHeaders: undefined,
@@ -113,6 +116,10 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', issuer);
     if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') {
+      if (state.discoveryFailures > 0) {
+        state.discoveryFailures--;
+        return json(res, 503, { error: 'temporarily_unavailable' });
+      }
       return json(res, 200, {
         issuer,
         authorization_endpoint: `${issuer}/oauth2/authorize`,
