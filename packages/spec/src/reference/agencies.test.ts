@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AgencyCodeError, parseAgencyCode, provincialAgencies, resolveAgencyCode } from './agencies.js';
+import { ministries, ministriesAsOf } from './ministries.js';
 
 describe('parseAgencyCode', () => {
   it('reads the groups right to left', () => {
@@ -99,5 +101,56 @@ describe('provincialAgencies', () => {
       expect(byTop.get(top)?.codeStatus, top).toBe('VERIFIED-secondary');
     }
     expect(provincialAgencies.filter((a) => a.codeStatus === 'GUESS')).toHaveLength(53);
+  });
+});
+
+describe('resolveAgencyCode over time (property)', () => {
+  const days = fc
+    .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 11, 31) })
+    .map((ms) => new Date(ms).toISOString().slice(0, 10));
+
+  it('resolves every H code on every day, to a province in force on that day once the code has ended', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...provincialAgencies.map((a) => a.top)), days, (top, day) => {
+        const r = resolveAgencyCode(`000.00.00.${top}`, day)!;
+        expect(r.inForce).toBe(day <= '2025-06-30');
+        if (!r.inForce) {
+          const successor = r.successor?.province;
+          expect(successor).toBeDefined();
+          expect(successor!.validFrom! <= day && (successor!.validTo === null || day <= successor!.validTo)).toBe(true);
+          expect(successor!.mergedFrom).toContain(r.province!.code);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('resolves every G code on every day to a ministry in force then, directly or through its successor', () => {
+    const codes = [...new Set(ministries.map((m) => m.code))];
+    fc.assert(
+      fc.property(fc.constantFrom(...codes), days, (top, day) => {
+        const r = resolveAgencyCode(top, day)!;
+        const inForceThen = r.inForce ? r.ministry : r.successor?.ministry;
+        expect(inForceThen).toBeDefined();
+        expect(ministriesAsOf(day)).toContain(inForceThen);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('parseAgencyCode (property)', () => {
+  const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+  const letter = fc.integer({ min: 65, max: 90 }).map((c) => String.fromCharCode(c));
+
+  it('reads back the groups of any well-formed code', () => {
+    fc.assert(
+      fc.property(digits(3), digits(2), digits(2), letter, digits(2), (a, b, c, x, n) => {
+        const parsed = parseAgencyCode(`${a}.${b}.${c}.${x}${n}`);
+        expect(parsed.top).toBe(`${x}${n}`);
+        expect(parsed.levels).toEqual([a, b, c]);
+        expect(parsed.isTopLevel).toBe(a === '000' && b === '00' && c === '00');
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProcedureCodeError, findProcedure, nationalProcedureCode, procedures, proceduresWhere } from './procedures.js';
 
@@ -59,5 +60,18 @@ describe('the exported data', () => {
     expect(Object.isFrozen(withFees)).toBe(true);
     expect(Object.isFrozen(withFees.fees)).toBe(true);
     expect(Object.isFrozen(withFees.fees![0])).toBe(true);
+  });
+});
+
+describe('nationalProcedureCode (property)', () => {
+  it('reduces any local variant to its national code', () => {
+    const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+    fc.assert(
+      fc.property(digits(1), digits(6), digits(3), digits(2), digits(2), fc.constantFrom('G', 'H', 'K'), digits(2), (d, six, a, b, c, x, n) => {
+        const national = `${d}.${six}`;
+        expect(nationalProcedureCode(national)).toBe(national);
+        expect(nationalProcedureCode(`${national}.${a}.${b}.${c}.${x}${n}`)).toBe(national);
+      }),
+    );
   });
 });
