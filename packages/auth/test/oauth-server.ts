@@ -76,7 +76,7 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
   const clients = new Map<string, RegisteredClient>();
   const seenJti = new Set<string>();
   const codes = new Map<string, PendingCode>();
-  let keys: SigningKeyPair[] = [await newSigningKey()];
+  let keys: SigningKeyPair[] = [await firstSigningKey()];
 
   const state: Omit<TestAuthServer, 'issuer' | 'tokenEndpoint' | 'close'> = {
     register: (client) => void clients.set(client.clientId, client),
@@ -335,6 +335,14 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+let sharedFirstKey: Promise<SigningKeyPair> | undefined;
+
+/** RSA key generation is slow on a busy CI machine; servers start with one shared key, and rotateKeys makes fresh ones. */
+function firstSigningKey(): Promise<SigningKeyPair> {
+  sharedFirstKey ??= newSigningKey();
+  return sharedFirstKey;
+}
 
 async function newSigningKey(): Promise<SigningKeyPair> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
