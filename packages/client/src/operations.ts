@@ -1,0 +1,71 @@
+import { getDocument, listOperations, type DocumentName, type HttpMethod } from '@dvc-kit/spec';
+
+/** How an operation is authenticated, read from its `security` in the document. */
+export type SecurityKind =
+  /** No credential (`security: []`). */
+  | 'none'
+  /** The system's own credential from the `auth` provider (an OAuth 2.0 client-credentials scheme). */
+  | 'system'
+  /** A token the caller passes per call (`accessToken`): a citizen's, for userinfo and the authenticated lookup. */
+  | 'user';
+
+/** What the client needs to know about an operation at run time, all read from the OpenAPI document. */
+export interface RuntimeOperation {
+  document: DocumentName;
+  operationId: string;
+  method: Uppercase<HttpMethod>;
+  path: string;
+  /** `{name}` placeholders of the path, in order. */
+  pathParams: string[];
+  binding: 'rest' | 'dvcqg';
+  security: SecurityKind;
+  idempotencyKey: boolean;
+  signed: boolean;
+  /** The request body's media type, when there is a body. */
+  requestContentType: string | undefined;
+  dvcqg: { operationId: string; service: string } | undefined;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
+
+/** Whether repeating the request cannot have a second effect: an idempotent method, or a write carrying an Idempotency-Key. */
+export function isRetrySafe(method: string, hasIdempotencyKey: boolean): boolean {
+  return IDEMPOTENT_METHODS.has(method) || hasIdempotencyKey;
+}
+
+function securityKind(document: DocumentName, operation: Record<string, unknown>): SecurityKind {
+  const doc = getDocument(document);
+  const requirements = (operation['security'] ?? doc['security'] ?? []) as Array<Record<string, unknown>>;
+  if (requirements.length === 0 || requirements.some((r) => Object.keys(r).length === 0)) return 'none';
+  const schemes = (doc.components.securitySchemes ?? {}) as Record<string, { type?: string; flows?: Record<string, unknown> }>;
+  const names = Object.keys(requirements[0]!);
+  const scheme = schemes[names[0]!];
+  return scheme?.type === 'oauth2' && scheme.flows?.['clientCredentials'] ? 'system' : 'user';
+}
+
+const tables = new Map<DocumentName, Map<string, RuntimeOperation>>();
+
+/** The operations of a document by operationId. */
+export function operationTable(document: DocumentName): Map<string, RuntimeOperation> {
+  const cached = tables.get(document);
+  if (cached) return cached;
+  const table = new Map<string, RuntimeOperation>();
+  for (const info of listOperations(document)) {
+    const requestBody = info.operation['requestBody'] as { content?: Record<string, unknown> } | undefined;
+    table.set(info.operationId, {
+      document,
+      operationId: info.operationId,
+      method: info.method.toUpperCase() as Uppercase<HttpMethod>,
+      path: info.path,
+      pathParams: [...info.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
+      binding: info.binding,
+      security: securityKind(document, info.operation),
+      idempotencyKey: info.idempotencyKey,
+      signed: info.signed,
+      requestContentType: requestBody?.content ? Object.keys(requestBody.content)[0] : undefined,
+      dvcqg: info.dvcqg,
+    });
+  }
+  tables.set(document, table);
+  return table;
+}

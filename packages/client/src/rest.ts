@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import { classifyRest, type Engine } from './engine.js';
+import { ConfigError, ValidationError } from './errors.js';
+import { isRetrySafe, type RuntimeOperation } from './operations.js';
+import type { ApiResponse, CallOptions } from './types.js';
+
+/** The untyped shape of every operation input (the typed one is `OperationInput`). */
+export interface LooseInput extends CallOptions {
+  path?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+  body?: unknown;
+}
+
+/** `/v1/dossiers/{MaHoSo}` with `{ MaHoSo }` → `/v1/dossiers/000.00.06.H56-231027-0361` (each value percent-encoded). */
+export function expandPath(op: RuntimeOperation, params: Record<string, unknown> | undefined): string {
+  if (op.pathParams.length === 0) return op.path;
+  let out = op.path;
+  for (const name of op.pathParams) {
+    const value = params?.[name];
+    if (value === undefined || value === null || value === '') {
+      throw new ConfigError(`${op.operationId} needs the path parameter ${name}`);
+    }
+    out = out.replace(`{${name}}`, encodeURIComponent(String(value)));
+  }
+  return out;
+}
+
+/** `?a=1&b=x&b=y` from a query object; undefined values are left out, arrays repeat the name. */
+export function queryString(query: Record<string, unknown> | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const v of value) params.append(key, String(v));
+    else params.append(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function serializerFor(contentType: string | undefined): (body: unknown) => string {
+  if (contentType === 'application/x-www-form-urlencoded') {
+    return (body) => {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (v !== undefined && v !== null) params.append(k, String(v));
+      return params.toString();
+    };
+  }
+  return (body) => JSON.stringify(body);
+}
+
+/** Sends a rest-binding operation: path and query, idempotency key, signature, auth, validation, retries. */
+export async function sendRest(engine: Engine, op: RuntimeOperation, input: LooseInput = {}): Promise<ApiResponse<unknown>> {
+  const requestId = engine.newRequestId(input.requestId);
+  const headers = engine.baseHeaders(requestId);
+  if (input.headers) {
+    for (const [name, value] of Object.entries(input.headers)) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+  }
+  const hasBody = op.requestContentType !== undefined;
+  if (hasBody) {
+    if (input.body === undefined) throw new ConfigError(`${op.operationId} needs a body`);
+    headers['content-type'] = op.requestContentType!;
+  }
+  // One key per logical operation, the same on every retry: that is what makes the retry safe.
+  let idempotencyKey: string | undefined;
+  if (op.idempotencyKey || input.idempotencyKey) {
+    idempotencyKey = input.idempotencyKey ?? randomUUID();
+    headers['idempotency-key'] = idempotencyKey;
+  }
+  if (op.signed) {
+    if (!engine.signer) throw new ConfigError(`${op.operationId} must carry X-DVC-Signature: pass signer (a function or { privateKey, certificates })`);
+    headers['x-dvc-signature'] = await engine.signer(input.body);
+  }
+  const path = expandPath(op, input.path) + queryString(input.query);
+  const body = input.body;
+  return engine.run({
+    operationId: op.operationId,
+    method: op.method as Dispatcher.HttpMethod,
+    path,
+    headers,
+    body: hasBody ? () => body : undefined,
+    serialize: serializerFor(op.requestContentType),
+    auth: op.security,
+    accessToken: input.accessToken,
+    retrySafe: isRetrySafe(op.method, idempotencyKey !== undefined),
+    requestId,
+    signal: input.signal,
+    timeoutMs: input.timeoutMs,
+    classify: classifyRest,
+    ...(engine.validateMode === 'off'
+      ? {}
+      : {
+          beforeFirstSend: async (value, sentHeaders) => {
+            const validator = await engine.validator();
+            const { authorization: _omitted, ...visible } = sentHeaders;
+            const result = validator.validateRequest(op.operationId, {
+              params: input.path ?? {},
+              query: input.query ?? {},
+              headers: headerNamesAsInDocument(visible),
+              body: value,
+            });
+            if (!result.ok) throw new ValidationError('request', result.errors);
+          },
+        }),
+    ...(engine.validateMode === 'all'
+      ? {
+          afterSuccess: async (status, resHeaders, data, summary) => {
+            const validator = await engine.validator();
+            const result = validator.validateResponse(op.operationId, status, { headers: resHeaders, body: data });
+            if (!result.ok) throw new ValidationError('response', result.errors, summary());
+          },
+        }
+      : {}),
+  });
+}
+
+/** Header names as the document spells them, for validators that look them up case-sensitively. */
+function headerNamesAsInDocument(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { ...headers };
+  const spelled: Record<string, string> = { 'idempotency-key': 'Idempotency-Key', 'x-dvc-signature': 'X-DVC-Signature', 'x-request-id': 'X-Request-Id', 'if-match': 'If-Match' };
+  for (const [lower, name] of Object.entries(spelled)) if (lower in headers) out[name] = headers[lower]!;
+  return out;
+}
