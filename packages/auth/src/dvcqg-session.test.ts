@@ -15,6 +15,8 @@ interface Gateway {
   sessions: Set<string>;
   calls: number;
   loginDelayMs: number;
+  /** Sent as expires_in in login answers when set. */
+  expiresIn: number | undefined;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ async function startGateway(): Promise<Gateway> {
         gateway.logins.push({ username: body['username'], dstcode: req.headers['dstcode'] as string | undefined });
         const session = randomUUID();
         gateway.sessions.add(session);
-        return send(200, { session, error_code: '0' });
+        return send(200, { session, error_code: '0', ...(gateway.expiresIn ? { expires_in: gateway.expiresIn } : {}) });
       }
       if (req.url === '/dvcqg/integration') {
         gateway.calls++;
@@ -131,6 +133,26 @@ describe('dvcqgSession', () => {
     const second = await provider.getCredential();
     expect(second).not.toEqual(first);
     expect(gateway.logins).toHaveLength(2);
+  });
+
+  it('logs in again shortly before the expires_in the gateway gave', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    gateway.expiresIn = 1800;
+    const provider = dvcqgSession(options());
+    const first = await provider.getCredential();
+    expect(first.expiresAt).toBe(Date.now() + 1_800_000);
+    vi.setSystemTime(Date.now() + 1_760_000); // 40 s left: still used
+    expect(await provider.getCredential()).toBe(first);
+    vi.setSystemTime(Date.now() + 20_000); // 20 s left: inside the 30 s margin
+    expect(await provider.getCredential()).not.toEqual(first);
+    expect(gateway.logins).toHaveLength(2);
+  });
+
+  it('uses the sooner of sessionTtlSeconds and expires_in', async () => {
+    gateway.expiresIn = 1800;
+    const provider = dvcqgSession({ ...options(), sessionTtlSeconds: 600 });
+    const { expiresAt } = await provider.getCredential();
+    expect(Math.abs((expiresAt ?? 0) - (Date.now() + 600_000))).toBeLessThan(5_000);
   });
 
   it('throws AUTH_SESSION_LOGIN_FAILED with the gateway error_code for a refused login', async () => {

@@ -11,10 +11,13 @@ export interface DvcqgSessionOptions extends TransportOptions {
   /** Sent as the `dstcode` header, which routes the call at LGSP/NGSP gateways. */
   dstcode?: string;
   /**
-   * Renew the session after this long even if the gateway has not rejected it. By default a
-   * session is kept until the gateway answers error_code "01" and the caller invalidates it.
+   * Renew the session after this long even if the gateway has not rejected it. The gateway's
+   * `expires_in`, when it sends one, is used too (whichever is sooner). With neither, a session
+   * is kept until the gateway answers error_code "01" and the caller invalidates it.
    */
   sessionTtlSeconds?: number;
+  /** Log in again this long before the session expires (default 30; at most half its lifetime). */
+  refreshBeforeExpirySeconds?: number;
   /** Give up on one login after this long (default 30 000). */
   timeoutMs?: number;
 }
@@ -41,13 +44,17 @@ export function dvcqgSession(options: DvcqgSessionOptions): CredentialProvider {
   const dispatcher = resolveDispatcher(options);
   const timeoutMs = options.timeoutMs ?? 30_000;
 
+  const skew = options.refreshBeforeExpirySeconds ?? 30;
+  if (!(skew >= 0)) throw new AuthConfigError(`refreshBeforeExpirySeconds must be 0 or more, got ${skew}`);
+
   const cache = new CredentialCache<DvcqgSessionCredential>({
-    refreshBeforeExpiryMs: 0,
+    refreshBeforeExpiryMs: skew * 1000,
     load: async () => {
-      const session = await login(options, dispatcher, withTimeout(undefined, timeoutMs));
-      return ttl === undefined
+      const { session, expiresIn } = await login(options, dispatcher, withTimeout(undefined, timeoutMs));
+      const lifetimes = [ttl, expiresIn].filter((n): n is number => n !== undefined);
+      return lifetimes.length === 0
         ? { type: 'dvcqg-session', session }
-        : { type: 'dvcqg-session', session, expiresAt: Date.now() + ttl * 1000 };
+        : { type: 'dvcqg-session', session, expiresAt: Date.now() + Math.min(...lifetimes) * 1000 };
     },
   });
 
@@ -67,7 +74,7 @@ async function login(
   options: DvcqgSessionOptions,
   dispatcher: TransportOptions['dispatcher'],
   signal: AbortSignal,
-): Promise<string> {
+): Promise<{ session: string; expiresIn: number | undefined }> {
   const url = options.loginUrl;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (options.dstcode) headers['dstcode'] = options.dstcode;
@@ -105,5 +112,7 @@ async function login(
   if (typeof session !== 'string' || session === '') {
     throw new SessionLoginError(`dvcqg login ${url} answered success but no session`, { url, status: 200, errorCode: code as string });
   }
-  return session;
+  // expires_in is this standard's addition; gateways in use today do not send it.
+  const expiresIn = body['expires_in'];
+  return { session, expiresIn: typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : undefined };
 }
