@@ -131,6 +131,12 @@ describe('both documents together', () => {
     for (const r of requirements) for (const op of r.operations) expect(all.some((o) => o.operationId === op), `${r.id} → ${op}`).toBe(true);
   });
 
+  it('check agency-side requirements in both binding configurations (the agency API is rest in both)', () => {
+    const agencyOps = new Set(listOperations('agency-system').map((o) => o.operationId));
+    const missing = requirements.filter((r) => r.operations.some((o) => agencyOps.has(o)) && !r.bindings.includes('dvcqg'));
+    expect(missing.map((r) => r.id)).toEqual([]);
+  });
+
   it('map every dvcqg service to a rest operation with the same data', () => {
     const mapped = all.filter((o) => o.dvcqg).map((o) => o.dvcqg!.service);
     expect(new Set(mapped)).toEqual(new Set(['DongBoHoSoMC', 'CapNhatTienDoHoSoMC', 'TraCuuHoSo', 'LayThuTuc', 'LayDanhSachTTHC']));

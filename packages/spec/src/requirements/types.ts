@@ -73,6 +73,11 @@ export interface Requirement {
   source: RequirementSource;
   profiles: Profile[];
   online: OnlineLevel[];
+  /**
+   * The configurations it is checked in: how the system under test talks to the national
+   * portal. The agency system's own API is `rest` in both, so a requirement on any
+   * agency-system.yaml operation lists both bindings.
+   */
   bindings: Binding[];
   /** operationIds of the two OpenAPI documents; empty when purely behavioural. */
   operations: string[];
