@@ -131,6 +131,7 @@ describe('createCitizenSignOn', () => {
     ['wrong-issuer', 'issuer'],
     ['expired', 'expired'],
     ['alg-none', 'algorithm'],
+    ['hs256-with-client-secret', 'algorithm'],
     ['unknown-kid', 'unknown-key'],
     ['bad-signature', 'signature'],
   ];
@@ -218,6 +219,26 @@ describe('createCitizenSignOn', () => {
     expect(() => createCitizenSignOn({ ...base, allowInsecureRequests: true, clientSecret: 'x', privateKey: rsa.privateKey })).toThrow(AuthConfigError);
     expect(() => createCitizenSignOn({ ...base, redirectUri: '/callback', allowInsecureRequests: true })).toThrow(/redirectUri/);
     await expect(signOnWith().authorizationUrl({ acr: 'LoA9' as AssuranceLevel })).rejects.toThrow(AuthConfigError);
+  });
+
+  it('pins RS256 when the issuer also advertises algorithms that are not allowed', async () => {
+    server.metadataPatch = { id_token_signing_alg_values_supported: ['RS256', 'HS256', 'none'] };
+    const signOn = signOnWith();
+    await expect(signIn(signOn)).resolves.toMatchObject({ claims: { sub: citizen.sub } });
+    server.idTokenFault = 'hs256-with-client-secret';
+    await expect(signIn(signOn)).rejects.toMatchObject({ code: 'AUTH_ID_TOKEN_INVALID', reason: 'algorithm' });
+  });
+
+  it.each([
+    [{ id_token_signing_alg_values_supported: ['HS256'] }, /only RS256, PS256, ES256/],
+    [{ code_challenge_methods_supported: ['plain'] }, /PKCE S256/],
+    [{ jwks_uri: undefined }, /jwks_uri/],
+    [{ issuer: 'https://elsewhere.example' }, /names issuer/],
+  ])('refuses an issuer whose discovery document is unsafe or incomplete (%o)', async (patch, message) => {
+    server.metadataPatch = patch;
+    const error = await signOnWith().authorizationUrl().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AUTH_DISCOVERY_FAILED' });
+    expect((error as Error).message).toMatch(message);
   });
 
   it('reports an unreachable issuer as AUTH_DISCOVERY_FAILED', async () => {

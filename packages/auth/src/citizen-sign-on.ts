@@ -2,8 +2,9 @@ import { exportPKCS8, importPKCS8 } from 'jose';
 import * as oidc from 'openid-client';
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { toCitizenProfile, type CitizenProfile, type PortalUserInfo } from './citizen-profile.js';
-import { AuthConfigError, IdTokenInvalidError } from './errors.js';
-import { toCallbackOrIdTokenError, toDiscoveryError, toUserInfoError } from './oidc-errors.js';
+import { discoverIssuer, discoveryUrl } from './discovery.js';
+import { AuthConfigError, DiscoveryError, IdTokenInvalidError } from './errors.js';
+import { toCallbackOrIdTokenError, toUserInfoError } from './oidc-errors.js';
 import { importSigningKey, type PrivateKeyInput, type SigningAlgorithm } from './private-key.js';
 import { resolveDispatcher, type TransportOptions } from './transport.js';
 
@@ -187,7 +188,10 @@ function checkOptions(options: CitizenSignOnOptions): void {
   }
 }
 
-async function clientAuthentication(options: CitizenSignOnOptions, tokenEndpoint: () => string): Promise<oidc.ClientAuth> {
+/** DVC-AUTH-004: a receiver refuses every other algorithm (none, HMAC…). */
+const ID_TOKEN_ALGORITHMS: readonly string[] = ['RS256', 'PS256', 'ES256'];
+
+async function clientAuthentication(options: CitizenSignOnOptions, tokenEndpoint: string): Promise<oidc.ClientAuth> {
   if (options.clientSecret !== undefined) return oidc.ClientSecretBasic(options.clientSecret);
   if (options.privateKey === undefined) return oidc.None();
   const signing = importSigningKey(options.privateKey, {
@@ -199,49 +203,66 @@ async function clientAuthentication(options: CitizenSignOnOptions, tokenEndpoint
   return oidc.PrivateKeyJwt(signing.kid === undefined ? { key } : { key, kid: signing.kid }, {
     // The portal checks aud against its token endpoint (openid-client defaults to the issuer).
     [oidc.modifyAssertion]: (_header, payload) => {
-      payload.aud = tokenEndpoint();
+      payload.aud = tokenEndpoint;
     },
   });
 }
 
+/**
+ * Reads the discovery document with our own transport and checks (typed errors, issuer match),
+ * then hands openid-client a Configuration built from it.
+ */
 async function discover(options: CitizenSignOnOptions, dispatcher: Dispatcher | undefined): Promise<oidc.Configuration> {
-  let tokenEndpoint = '';
-  const auth = await clientAuthentication(options, () => tokenEndpoint);
-  const discoveryOptions: oidc.DiscoveryRequestOptions = {
-    timeout: options.timeoutSeconds ?? 30,
-    ...(options.allowInsecureRequests ? { execute: [oidc.allowInsecureRequests] } : {}),
-  };
-  if (dispatcher) {
-    discoveryOptions[oidc.customFetch] = ((url: string, init: oidc.CustomFetchOptions) =>
-      undiciFetch(url, { ...init, dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as oidc.CustomFetch;
+  const timeoutSeconds = options.timeoutSeconds ?? 30;
+  const metadata = await discoverIssuer(options.issuer, { dispatcher, timeoutMs: timeoutSeconds * 1000 });
+  const url = discoveryUrl(options.issuer);
+  for (const field of ['authorization_endpoint', 'userinfo_endpoint', 'jwks_uri']) {
+    const value = metadata[field];
+    if (typeof value !== 'string' || !URL.canParse(value)) throw new DiscoveryError(`${url} has no valid ${field}`, { url });
   }
-  let cfg: oidc.Configuration;
-  try {
-    cfg = await oidc.discovery(
-      new URL(options.issuer),
-      options.clientId,
-      {
-        redirect_uris: [options.redirectUri],
-        id_token_signed_response_alg: 'RS256',
-        [oidc.clockTolerance]: options.clockToleranceSeconds ?? 30,
-      },
-      auth,
-      discoveryOptions,
-    );
-  } catch (error) {
-    throw toDiscoveryError(error, options.issuer);
-  }
-  const metadata = cfg.serverMetadata();
-  tokenEndpoint = metadata.token_endpoint ?? '';
-  if (!metadata.code_challenge_methods_supported?.includes('S256')) {
+  const challengeMethods = metadata['code_challenge_methods_supported'];
+  if (!Array.isArray(challengeMethods) || !challengeMethods.includes('S256')) {
     // Without S256 advertised the portal may ignore PKCE; refuse rather than run a weaker flow.
-    throw toDiscoveryError(new Error('the issuer does not advertise PKCE S256 (code_challenge_methods_supported)'), options.issuer);
+    throw new DiscoveryError(`${url} does not advertise PKCE S256 (code_challenge_methods_supported)`, { url });
   }
-  cfg.timeout = options.timeoutSeconds ?? 30;
+  const idTokenAlg = idTokenAlgorithm(metadata['id_token_signing_alg_values_supported'], url);
+  const cfg = new oidc.Configuration(
+    metadata as unknown as oidc.ServerMetadata,
+    options.clientId,
+    {
+      redirect_uris: [options.redirectUri],
+      [oidc.clockTolerance]: options.clockToleranceSeconds ?? 30,
+      ...(idTokenAlg === undefined ? {} : { id_token_signed_response_alg: idTokenAlg }),
+    },
+    await clientAuthentication(options, metadata.token_endpoint),
+  );
+  if (dispatcher) {
+    cfg[oidc.customFetch] = ((input: string, init: oidc.CustomFetchOptions) =>
+      undiciFetch(input, { ...init, dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as oidc.CustomFetch;
+  }
+  if (options.allowInsecureRequests) oidc.allowInsecureRequests(cfg);
+  cfg.timeout = timeoutSeconds;
   // openid-client trusts an ID token from the token endpoint on TLS alone (OIDC Core 3.1.3.7 allows
   // it); the portal's standard asks relying parties to verify its signature against the JWKS too.
   oidc.enableNonRepudiationChecks(cfg);
   return cfg;
+}
+
+/**
+ * The ID token algorithm to insist on: undefined lets openid-client accept any the issuer
+ * advertises, which is safe only when every one of them is allowed; otherwise pin one.
+ */
+function idTokenAlgorithm(advertised: unknown, url: string): string | undefined {
+  if (!Array.isArray(advertised) || advertised.length === 0) return 'RS256'; // the OIDC default
+  if (advertised.every((alg) => ID_TOKEN_ALGORITHMS.includes(alg))) return undefined;
+  const usable = advertised.filter((alg): alg is string => ID_TOKEN_ALGORITHMS.includes(alg));
+  if (usable.length === 0) {
+    throw new DiscoveryError(
+      `${url} advertises ID token algorithms ${advertised.join(', ')}; only ${ID_TOKEN_ALGORITHMS.join(', ')} are allowed`,
+      { url },
+    );
+  }
+  return usable.includes('RS256') ? 'RS256' : usable[0];
 }
 
 /**

@@ -2,7 +2,6 @@ import { AuthorizationResponseError, ResponseBodyError, WWWAuthenticateChallenge
 import {
   AuthError,
   CallbackError,
-  DiscoveryError,
   IdTokenInvalidError,
   UserInfoInvalidError,
   UserInfoRequestError,
@@ -101,11 +100,4 @@ export function toUserInfoError(error: unknown): AuthError {
     ...(typeof status === 'number' ? { status } : {}),
     cause: error,
   });
-}
-
-export function toDiscoveryError(error: unknown, issuer: string): AuthError {
-  if (error instanceof AuthError) return error;
-  const inner = innermost(error);
-  const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  return new DiscoveryError(`sign-on discovery for ${issuer} failed: ${inner?.message ?? String(error)}`, { url, cause: error });
 }

@@ -33,7 +33,15 @@ interface PendingCode {
 }
 
 /** How the next ID token should be spoiled, to test the relying party's checks. */
-export type IdTokenFault = 'wrong-nonce' | 'wrong-audience' | 'wrong-issuer' | 'expired' | 'alg-none' | 'unknown-kid' | 'bad-signature';
+export type IdTokenFault =
+  | 'wrong-nonce'
+  | 'wrong-audience'
+  | 'wrong-issuer'
+  | 'expired'
+  | 'alg-none'
+  | 'hs256-with-client-secret'
+  | 'unknown-kid'
+  | 'bad-signature';
 
 export interface TestAuthServer {
   issuer: string;
@@ -60,6 +68,8 @@ export interface TestAuthServer {
   resourceRequests: number;
   /** Merged into client_credentials token answers (a key set to undefined is dropped), to test odd answers. */
   tokenAnswerPatch: Record<string, unknown> | undefined;
+  /** Merged into the discovery document. */
+  metadataPatch: Record<string, unknown> | undefined;
   /** Answer the next this-many discovery requests with 503. */
   discoveryFailures: number;
   /** Put this `acr` in ID tokens instead of the level asked for. */
@@ -95,6 +105,7 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
     refuseAllTokens: false,
     issuedAcr: undefined,
     discoveryFailures: 0,
+    metadataPatch: undefined,
     tokenAnswerPatch: undefined,
     userInfoSub: undefined,
     lastTokenRequestHeaders: undefined,
@@ -133,6 +144,7 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
         token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256'],
         code_challenge_methods_supported: ['S256'],
         acr_values_supported: ['LoA1', 'LoA2', 'LoA3'],
+        ...state.metadataPatch,
       });
     }
     if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
@@ -259,6 +271,18 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
         JSON.stringify({ ...claims, iss: issuer, sub: pending.sub, aud: pending.clientId, iat: now, exp: now + 300 }),
       ).toString('base64url');
       return `${header}.${body}.`;
+    }
+    if (fault === 'hs256-with-client-secret') {
+      // The classic confusion attack: an HMAC "signature" keyed with something the client knows.
+      const secret = new TextEncoder().encode(clients.get(pending.clientId)?.clientSecret ?? 'secret');
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(issuer)
+        .setSubject(pending.sub)
+        .setAudience(pending.clientId)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(secret);
     }
     let signingKey = current;
     if (fault === 'unknown-kid' || fault === 'bad-signature') {
