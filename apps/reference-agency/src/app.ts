@@ -1,0 +1,158 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { receiveDossier } from './reception.js';
+import { notifyPayment, submitSupplement, withdrawDossier } from './citizen-requests.js';
+import type { AgencyConfig } from './config.js';
+import { metaValue, openDatabase, type Db } from './database.js';
+import { openDeepLink } from './deep-link.js';
+import { DossierStore } from './dossier-store.js';
+import { FeedbackStore, receiveFeedback } from './feedback.js';
+import { createListener, Router, type Reply, type RequestContext } from './http.js';
+import { IdempotencyStore } from './idempotency.js';
+import { lookupDossier, lookupDossierPublic } from './lookup.js';
+import { MessageSigner } from './message-signature.js';
+import { Officials, OFFICIALS } from './officials.js';
+import { Outbox } from './outbox.js';
+import { PortalDiscovery } from './portal-discovery.js';
+import { dvcqgPusher, PortalSync, restPusher, type PortalPusher, type SyncOptions } from './portal-sync.js';
+import { PortalTokenVerifier } from './portal-token.js';
+import { listOfferedProcedures } from './procedures-api.js';
+import { RateLimiter } from './rate-limit.js';
+import type { AgencyServices } from './services.js';
+import { getStatistics } from './statistics.js';
+import { toPortalDateTime, toVietnamIso } from './vietnam-time.js';
+
+export const VERSION = '0.1.0';
+
+export interface StartOptions {
+  /** Where log lines go (default: none). */
+  log?: (line: string) => void;
+  /** Replace the binding's pusher (tests of failure handling). */
+  pusher?: PortalPusher;
+  sync?: SyncOptions;
+}
+
+/** A running reference agency system. */
+export interface ReferenceAgency {
+  /** The base URL it listens on. */
+  readonly url: string;
+  readonly services: AgencyServices;
+  readonly sync: PortalSync;
+  close(): Promise<void>;
+}
+
+function health(services: AgencyServices, db: Db) {
+  return async (): Promise<Reply> => {
+    const checks: Record<string, 'ok' | 'failing'> = {};
+    try {
+      db.prepare('SELECT 1').get();
+      checks.database = 'ok';
+    } catch {
+      checks.database = 'failing';
+    }
+    try {
+      await services.discovery.get();
+      checks.portal = 'ok';
+    } catch {
+      checks.portal = 'failing';
+    }
+    const status = checks.database !== 'ok' ? 'unavailable' : checks.portal !== 'ok' ? 'degraded' : 'ok';
+    return { status: status === 'unavailable' ? 503 : 200, headers: { 'cache-control': 'no-store' }, body: { status, version: VERSION, time: toVietnamIso(new Date()), checks } };
+  };
+}
+
+function routes(services: AgencyServices, db: Db): Router {
+  const h = (fn: (s: AgencyServices, ctx: RequestContext) => Promise<Reply> | Reply) => (ctx: RequestContext) => fn(services, ctx);
+  return new Router()
+    .add('POST', '/v1/dossiers', h(receiveDossier))
+    .add('GET', '/v1/public/dossiers/{MaHoSo}', h(lookupDossierPublic))
+    .add('GET', '/v1/dossiers/{MaHoSo}', h(lookupDossier))
+    .add('POST', '/v1/dossiers/{MaHoSo}/supplements', h(submitSupplement))
+    .add('POST', '/v1/dossiers/{MaHoSo}/withdrawal', h(withdrawDossier))
+    .add('POST', '/v1/payment-notifications', h(notifyPayment))
+    .add('POST', '/v1/feedback', h(receiveFeedback))
+    .add('GET', '/v1/statistics', h(getStatistics))
+    .add('GET', '/v1/procedures', h(listOfferedProcedures))
+    .add('GET', '/health', health(services, db))
+    .add('GET', '/dvc', h(openDeepLink));
+}
+
+/** The officials answer feedback one interval after it arrived (recorded, shown in the authenticated lookup). */
+function answerFeedback(services: AgencyServices): void {
+  for (const f of services.feedback.unanswered()) {
+    services.feedback.answer(f.id, {
+      NoiDungTraLoi: `${f.assignedUnit} đã tiếp nhận và xử lý phản ánh "${f.feedback.TieuDe}".`.slice(0, 10000),
+      NguoiTraLoi: OFFICIALS.leader.NguoiXuLy,
+      ChucDanh: OFFICIALS.leader.ChucDanh,
+      NgayTraLoi: toPortalDateTime(new Date()),
+      KetQua: '1',
+    });
+  }
+}
+
+/**
+ * Opens the database in `config.dataDir`, starts the HTTP server, the officials' schedule
+ * and the push queue to the national portal.
+ *
+ * @example
+ * const agency = await startReferenceAgency(loadConfig());
+ * console.log(`listening on ${agency.url}`);
+ */
+export async function startReferenceAgency(config: AgencyConfig, options: StartOptions = {}): Promise<ReferenceAgency> {
+  const db = openDatabase(config.dataDir);
+  const mutant = config.mutant;
+  const installId = metaValue(db, 'install-id', () => randomUUID());
+  const secret = Buffer.from(metaValue(db, 'secret', () => randomBytes(32).toString('base64')), 'base64');
+  const store = new DossierStore(db, { mutant, installId });
+  const outbox = new Outbox(db);
+  const discovery = new PortalDiscovery(config.portalUrl);
+  const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: config.revocationMode, mutant });
+  const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, mutant, ...(options.log ? { log: options.log } : {}) });
+  const services: AgencyServices = {
+    config,
+    mutant,
+    store,
+    outbox,
+    feedback: new FeedbackStore(db),
+    idempotency: new IdempotencyStore(db, mutant),
+    tokens: new PortalTokenVerifier(discovery, config.clientId, mutant),
+    signer,
+    officials,
+    discovery,
+    publicLookups: new RateLimiter(config.publicLookupsPerMinute),
+    secret,
+    version: VERSION,
+  };
+  const pusher = options.pusher ?? (config.binding === 'dvcqg' ? dvcqgPusher(config, signer, store) : restPusher(config, signer));
+  const sync = new PortalSync(outbox, store, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, ...(options.log ? { log: options.log } : {}) });
+  const server: Server = createServer(createListener(routes(services, db), { mutant, ...(options.log ? { log: options.log } : {}) }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  officials.start();
+  sync.start();
+  const feedbackTimer = setInterval(() => answerFeedback(services), config.stepIntervalMs);
+  feedbackTimer.unref();
+  let closed = false;
+  return {
+    url: `http://${host}:${address.port}`,
+    services,
+    sync,
+    async close() {
+      if (closed) return;
+      closed = true;
+      officials.stop();
+      clearInterval(feedbackTimer);
+      await sync.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+export { startReferenceAgency, VERSION } from './app.js';
+export type { ReferenceAgency, StartOptions } from './app.js';
+export { loadConfig } from './config.js';
+export type { AgencyConfig, Binding, RevocationMode } from './config.js';
+export { MUTANTS, readMutant, mutantNamed, isMutantName } from './mutants.js';
+export type { Mutant, MutantName } from './mutants.js';
+export { OFFERED_PROCEDURES, findOfferedProcedure } from './catalogue.js';
+export type { OfferedProcedure } from './catalogue.js';
+export { computeStatistics } from './statistics.js';
+export { AgencyError, ConfigError, HttpProblem, PROBLEM } from './errors.js';
+export type { PortalPusher, PushOutcome, SyncOptions } from './portal-sync.js';

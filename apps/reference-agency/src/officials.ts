@@ -1,0 +1,161 @@
+import type { Dossier } from '@dvc-kit/spec';
+import { findOfferedProcedure } from './catalogue.js';
+import type { DossierStore, StoredDossier } from './dossier-store.js';
+import { HttpProblem } from './errors.js';
+import type { Mutant } from './mutants.js';
+import { toPortalDateTime } from './vietnam-time.js';
+
+/** The officials of the simulated one-stop office. */
+export const OFFICIALS = {
+  reception: { NguoiXuLy: 'Lê Thị Mai', ChucDanh: 'Công chức Bộ phận Một cửa', PhongBanXuLy: 'Bộ phận Một cửa' },
+  specialist: { NguoiXuLy: 'Nguyễn Văn Thành', ChucDanh: 'Chuyên viên' },
+  leader: { NguoiXuLy: 'Trần Quốc Hùng', ChucDanh: 'Phó Chủ tịch Ủy ban nhân dân' },
+  system: { NguoiXuLy: 'Hệ thống thông tin một cửa điện tử', ChucDanh: 'Hệ thống' },
+} as const;
+
+/** Total of the fees the dossier must pay online. */
+export function feesDue(dossier: Dossier): number {
+  if (dossier.DuocThanhToanTrucTuyen !== '1') return 0;
+  return (dossier.DanhSachLePhi ?? []).reduce((sum, f) => sum + f.Gia, 0);
+}
+
+/**
+ * The simulated officials' schedule: every `intervalMs` each dossier that is due moves
+ * one step: 2 → 4 (assigned to a specialist) → 5 when no file was submitted (and waits
+ * for the supplement) → 6 when fees are to be paid online (and waits for the payment)
+ * → 9 (result approved) → 10 (result returned).
+ */
+export class Officials {
+  readonly #store: DossierStore;
+  readonly #agencyCode: string;
+  readonly #intervalMs: number;
+  readonly #mutant: Mutant;
+  readonly #log: ((line: string) => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(store: DossierStore, options: { agencyCode: string; intervalMs: number; mutant: Mutant; log?: (line: string) => void }) {
+    this.#store = store;
+    this.#agencyCode = options.agencyCode;
+    this.#intervalMs = options.intervalMs;
+    this.#mutant = options.mutant;
+    this.#log = options.log;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => this.runOnce(), Math.min(this.#intervalMs, 1000));
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  /** When the next step after now is due. */
+  nextAt(from = Date.now()): number {
+    return from + this.#intervalMs;
+  }
+
+  /** Takes every due step once. */
+  runOnce(now = Date.now()): void {
+    for (const d of this.#store.dueForOfficials(now)) {
+      try {
+        this.#advance(d);
+      } catch (error) {
+        // A citizen's withdrawal can win the race for the same dossier: nothing to do then.
+        if (!(error instanceof HttpProblem)) throw error;
+        this.#log?.(`officials skipped ${d.code}: ${error.detail}`);
+      }
+    }
+  }
+
+  #department(d: StoredDossier): string {
+    return findOfferedProcedure(d.dossier.MaTTHC, this.#agencyCode)?.department ?? 'Bộ phận Một cửa';
+  }
+
+  #advance(d: StoredDossier): void {
+    const department = this.#department(d);
+    const next = this.nextAt();
+    const guard = { expectStatus: d.status };
+    switch (d.status) {
+      case '2': {
+        if (this.#mutant.is('illegal-transition')) {
+          const now = toPortalDateTime(new Date());
+          this.#store.applyStep(d.code, {
+            ...guard,
+            step: { ...OFFICIALS.leader, PhongBanXuLy: department, NoiDungXuLy: 'Phê duyệt kết quả giải quyết hồ sơ', TrangThai: '9' },
+            patch: { NgayKetThucXuLy: now, DonViXuLy: department },
+            nextStepAt: next,
+            allowIllegal: true,
+          });
+          return;
+        }
+        this.#store.applyStep(d.code, {
+          ...guard,
+          step: { ...OFFICIALS.reception, NoiDungXuLy: `Chuyển hồ sơ cho ${department} thụ lý`, TrangThai: '4' },
+          patch: { DonViXuLy: department },
+          nextStepAt: next,
+        });
+        return;
+      }
+      case '4': {
+        const supplementNeeded = (d.dossier.TaiLieuNop ?? []).length === 0 && !(d.dossier.DanhSachHoSoBoSung ?? []).length;
+        if (supplementNeeded) {
+          const requests = [
+            {
+              HoSoBoSungId: `BS-${d.code.slice(-4)}-01`,
+              NguoiYeuCauBoSung: OFFICIALS.specialist.NguoiXuLy,
+              NoiDungBoSung: 'Hồ sơ chưa có giấy tờ thành phần; đề nghị bổ sung tờ khai và giấy tờ kèm theo.',
+              NgayBoSung: toPortalDateTime(new Date()),
+              TrangThaiBoSung: '0' as const,
+            },
+          ];
+          this.#store.applyStep(d.code, {
+            ...guard,
+            step: { ...OFFICIALS.specialist, PhongBanXuLy: department, NoiDungXuLy: 'Yêu cầu bổ sung giấy tờ: hồ sơ chưa có giấy tờ thành phần', TrangThai: '5' },
+            patch: { DanhSachHoSoBoSung: requests },
+            awaiting: 'supplement',
+            nextStepAt: null,
+          });
+          return;
+        }
+        const fees = feesDue(d.dossier);
+        if (fees > 0 && !d.paid) {
+          this.#store.applyStep(d.code, {
+            ...guard,
+            step: { ...OFFICIALS.specialist, PhongBanXuLy: department, NoiDungXuLy: `Yêu cầu thực hiện nghĩa vụ tài chính: ${fees.toLocaleString('vi-VN')} đồng`, TrangThai: '6' },
+            awaiting: 'payment',
+            nextStepAt: null,
+          });
+          return;
+        }
+        this.#finish(d, department, next);
+        return;
+      }
+      case '9': {
+        const now = toPortalDateTime(new Date());
+        this.#store.applyStep(d.code, {
+          ...guard,
+          step: { ...OFFICIALS.reception, NoiDungXuLy: 'Trả kết quả giải quyết hồ sơ', TrangThai: '10' },
+          patch: { NgayTra: now, HinhThuc: d.dossier.KenhThucHien === '2' ? '2' : '0' },
+          nextStepAt: null,
+        });
+        return;
+      }
+      default:
+        this.#store.setNextStep(d.code, null);
+    }
+  }
+
+  #finish(d: StoredDossier, department: string, next: number): void {
+    const now = toPortalDateTime(new Date());
+    this.#store.applyStep(d.code, {
+      expectStatus: d.status,
+      step: { ...OFFICIALS.leader, PhongBanXuLy: department, NoiDungXuLy: 'Phê duyệt kết quả giải quyết hồ sơ', TrangThai: '9' },
+      patch: {
+        NgayKetThucXuLy: now,
+        DanhSachGiayToKetQua: [{ GiayToId: `KQ-${d.code.slice(-4)}`, TenGiayTo: `Kết quả: ${d.dossier.TenTTHC}`.slice(0, 500) }],
+      },
+      nextStepAt: next,
+    });
+  }
+}

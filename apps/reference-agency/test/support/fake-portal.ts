@@ -1,0 +1,276 @@
+import { createPublicKey, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestPki, signMessage, verifyMessage, type TestParty, type TestPki } from '@dvc-kit/signature';
+import { isLegalTransition, type Dossier, type DossierStatus, type ProcessingStep } from '@dvc-kit/spec';
+import { validateRequest } from '@dvc-kit/validators';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+
+/** One call the agency made to the portal, as the portal saw it. */
+export interface PortalCall {
+  method: string;
+  path: string;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  signature: 'valid' | 'invalid' | 'missing';
+  status: number;
+  at: number;
+}
+
+export interface PortalRecord {
+  dossier: Dossier;
+  history: ProcessingStep[];
+}
+
+/**
+ * A small national portal for the tests, on 127.0.0.1: discovery, JWKS, the token
+ * endpoint (private_key_jwt), upsertDossier / appendDossierEvents (signatures verified
+ * against the test PKI, schemas validated, state machine enforced, idempotency keys), and
+ * the dvcqg envelope. Faults can be injected; every call is recorded.
+ */
+export class FakePortal {
+  url = '';
+  readonly calls: PortalCall[] = [];
+  readonly records = new Map<string, PortalRecord>();
+  /** Answer the next n dossier writes with this HTTP status (or dvcqg error_code). */
+  faults: { count: number; status: number; dvcqgCode?: string } = { count: 0, status: 503 };
+  readonly #eventKeys = new Map<string, string>();
+  #server!: Server;
+  #keys!: { privateKey: CryptoKey; publicKey: CryptoKey; jwk: JWK };
+  #sessions = new Set<string>();
+  pki!: TestPki;
+  /** The portal's own signing party (signs what it sends the agency). */
+  portalParty!: TestParty;
+  agencyParty!: TestParty;
+  readonly dvcqgUser = { username: 'thanhhoa-motcua', password: 'S3cret-Example!' };
+
+  static async start(): Promise<FakePortal> {
+    const portal = new FakePortal();
+    portal.pki = await createTestPki();
+    portal.agencyParty = portal.pki.agency;
+    portal.portalParty = await portal.pki.issueEndEntity({ subject: { commonName: 'Cổng Dịch vụ công quốc gia', organization: 'Văn phòng Chính phủ' }, issuer: 'governmentCa' });
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'portal-key-1', alg: 'RS256', use: 'sig' };
+    portal.#keys = { privateKey: privateKey as CryptoKey, publicKey: publicKey as CryptoKey, jwk };
+    portal.#server = createServer((req, res) => void portal.#handle(req, res));
+    await new Promise<void>((r) => portal.#server.listen(0, '127.0.0.1', () => r()));
+    portal.url = `http://127.0.0.1:${(portal.#server.address() as AddressInfo).port}`;
+    return portal;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((r) => {
+      this.#server.close(() => r());
+      this.#server.closeAllConnections();
+    });
+    await this.pki.close();
+  }
+
+  /** The onboarding contract's environment for an agency system of this portal, with its files in a temp dir. */
+  agencyEnv(extra: Record<string, string> = {}): Record<string, string> {
+    const dir = mkdtempSync(join(tmpdir(), 'ra-files-'));
+    writeFileSync(join(dir, 'key.pem'), this.agencyParty.privateKeyPem);
+    writeFileSync(join(dir, 'chain.pem'), this.agencyParty.chainPem.join('\n'));
+    writeFileSync(join(dir, 'anchors.pem'), this.pki.trustAnchors.join('\n'));
+    return {
+      DVC_PORTAL_URL: this.url,
+      DVC_BINDING: 'rest',
+      DVC_CLIENT_ID: 'thanhhoa-motcua',
+      DVC_AGENCY_CODE: '000.00.00.H56',
+      DVC_CLIENT_KEY_FILE: join(dir, 'key.pem'),
+      DVC_CLIENT_CERT_FILE: join(dir, 'chain.pem'),
+      DVC_TRUST_ANCHORS_FILE: join(dir, 'anchors.pem'),
+      DVC_DVCQG_USERNAME: this.dvcqgUser.username,
+      DVC_DVCQG_PASSWORD: this.dvcqgUser.password,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DVC_DATA_DIR: mkdtempSync(join(tmpdir(), 'ra-data-')),
+      DVC_STEP_INTERVAL_MS: '40',
+      ...extra,
+    };
+  }
+
+  /** A bearer token as the portal issues it to call the agency system. */
+  async token(claims: { scope?: string; aud?: string; exp?: number | string; SoDinhDanh?: string; iss?: string } = {}): Promise<string> {
+    const jwt = new SignJWT({ ...(claims.scope !== undefined ? { scope: claims.scope } : {}), ...(claims.SoDinhDanh ? { SoDinhDanh: claims.SoDinhDanh } : {}) })
+      .setProtectedHeader({ alg: 'RS256', kid: 'portal-key-1', typ: 'JWT' })
+      .setIssuer(claims.iss ?? this.url)
+      .setAudience(claims.aud ?? 'thanhhoa-motcua')
+      .setSubject('dvcqg-portal')
+      .setIssuedAt()
+      .setExpirationTime(claims.exp ?? '5m');
+    return jwt.sign(this.#keys.privateKey);
+  }
+
+  /** X-DVC-Signature for a body the portal sends. */
+  sign(body: unknown, party: TestParty = this.portalParty): Promise<string> {
+    return signMessage(body, { privateKey: party.privateKey, certificates: party.chainPem });
+  }
+
+  /** The statuses the portal holds for a dossier, in history order. */
+  statuses(code: string): DossierStatus[] {
+    return this.records.get(code)?.history.map((s) => s.TrangThai) ?? [];
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const url = new URL(req.url ?? '/', this.url);
+    const reply = (status: number, payload: unknown, type = 'application/json') => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(JSON.stringify(payload));
+      return status;
+    };
+    const problem = (status: number, detail: string) => reply(status, { type: 'https://dvc-kit.dev/problems/x', title: 'error', status, detail }, 'application/problem+json');
+    let signature: PortalCall['signature'] = 'missing';
+    const sigHeader = req.headers['x-dvc-signature'];
+    if (typeof sigHeader === 'string' && body !== undefined) {
+      const report = await verifyMessage(sigHeader, body, { trustAnchors: this.pki.trustAnchors, revocation: { mode: 'soft-fail' } });
+      signature = report.indication === 'TOTAL_PASSED' ? 'valid' : 'invalid';
+    }
+    const record = (status: number) => this.calls.push({ method: req.method ?? '', path: url.pathname, body, headers: req.headers, signature, status, at: Date.now() });
+
+    if (url.pathname === '/.well-known/openid-configuration') {
+      return void reply(200, {
+        issuer: this.url,
+        authorization_endpoint: `${this.url}/oauth2/authorize`,
+        token_endpoint: `${this.url}/oauth2/token`,
+        userinfo_endpoint: `${this.url}/oauth2/userinfo`,
+        jwks_uri: `${this.url}/.well-known/jwks.json`,
+        token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic'],
+        code_challenge_methods_supported: ['S256'],
+        acr_values_supported: ['LoA1', 'LoA2', 'LoA3'],
+      });
+    }
+    if (url.pathname === '/.well-known/jwks.json') return void reply(200, { keys: [this.#keys.jwk] });
+    if (url.pathname === '/oauth2/token' && req.method === 'POST') {
+      const form = new URLSearchParams(text);
+      try {
+        const key = createPublicKey(this.agencyParty.certificatePem);
+        await jwtVerify(form.get('client_assertion') ?? '', key, { audience: `${this.url}/oauth2/token`, issuer: 'thanhhoa-motcua', subject: 'thanhhoa-motcua' });
+      } catch (e) {
+        return void reply(401, { error: 'invalid_client', error_description: (e as Error).message });
+      }
+      const access = await new SignJWT({ scope: form.get('scope') ?? '', agency: '000.00.00.H56' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'portal-key-1' })
+        .setIssuer(this.url)
+        .setAudience('dvcqg-api')
+        .setSubject('thanhhoa-motcua')
+        .setExpirationTime('10m')
+        .sign(this.#keys.privateKey);
+      return void reply(200, { access_token: access, token_type: 'Bearer', expires_in: 600, scope: form.get('scope') ?? '' });
+    }
+
+    const dossierPath = /^\/v1\/dossiers\/([^/]+)(\/events)?$/.exec(url.pathname);
+    if (dossierPath) {
+      const code = decodeURIComponent(dossierPath[1]!);
+      const status = await this.#restWrite(req, code, Boolean(dossierPath[2]), body, signature, problem, reply);
+      return void record(status);
+    }
+    if (url.pathname === '/dvcqg/login') {
+      const b = body as { username?: string; password?: string };
+      if (b?.username !== this.dvcqgUser.username || b?.password !== this.dvcqgUser.password) return void reply(200, { error_code: '01', message: 'Sai tài khoản' });
+      const session = randomUUID();
+      this.#sessions.add(session);
+      return void reply(200, { session, error_code: '0', message: 'Thành công' });
+    }
+    if (url.pathname === '/dvcqg/integration') {
+      const status = this.#dvcqg(body, reply);
+      return void record(status);
+    }
+    reply(404, { title: 'not found' });
+  }
+
+  async #restWrite(
+    req: IncomingMessage,
+    code: string,
+    events: boolean,
+    body: unknown,
+    signature: PortalCall['signature'],
+    problem: (s: number, d: string) => number,
+    reply: (s: number, p: unknown) => number,
+  ): Promise<number> {
+    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    try {
+      if (!auth) throw new Error('no token');
+      await jwtVerify(auth[1]!, this.#keys.publicKey, { issuer: this.url, audience: 'dvcqg-api' });
+    } catch {
+      return problem(401, 'invalid token');
+    }
+    if (this.faults.count > 0) {
+      this.faults.count -= 1;
+      return problem(this.faults.status, 'injected fault');
+    }
+    if (signature !== 'valid') return problem(403, `signature ${signature}`);
+    const operation = events ? 'appendDossierEvents' : 'upsertDossier';
+    const check = validateRequest(operation, { params: { MaHoSo: code }, headers: req.headers as Record<string, string>, body });
+    if (!check.ok) return reply(422, { type: 'https://dvc-kit.dev/problems/validation', title: 'invalid', status: 422, detail: JSON.stringify(check.errors.slice(0, 3)) });
+    if (!events) {
+      const d = body as Dossier;
+      const existing = this.records.get(code);
+      if (existing && existing.dossier.TrangThaiHoSo !== d.TrangThaiHoSo && !isLegalTransition(existing.dossier.TrangThaiHoSo, d.TrangThaiHoSo)) {
+        return problem(409, `illegal ${existing.dossier.TrangThaiHoSo} -> ${d.TrangThaiHoSo}`);
+      }
+      this.records.set(code, { dossier: d, history: existing?.history ?? [] });
+      return reply(existing ? 200 : 201, { dossier: d, history: existing?.history ?? [], receivedAt: new Date().toISOString(), version: 1 });
+    }
+    const key = String(req.headers['idempotency-key'] ?? '');
+    const existing = this.records.get(code);
+    if (!existing) return problem(404, 'unknown dossier');
+    const fingerprint = JSON.stringify(body);
+    if (this.#eventKeys.has(key)) {
+      if (this.#eventKeys.get(key) !== fingerprint) return problem(422, 'key reused');
+      return reply(201, existing);
+    }
+    const steps = (body as { events: ProcessingStep[] }).events;
+    for (const s of steps) {
+      const last = existing.history.at(-1)?.TrangThai;
+      if (last && last !== s.TrangThai && !isLegalTransition(last, s.TrangThai)) return problem(409, `illegal ${last} -> ${s.TrangThai}`);
+    }
+    this.#eventKeys.set(key, fingerprint);
+    existing.history.push(...steps);
+    return reply(201, existing);
+  }
+
+  #dvcqg(body: unknown, reply: (s: number, p: unknown) => number): number {
+    const b = body as { session?: string; service?: string; MaHoSo?: string; isUpdating?: string; data?: unknown[] };
+    if (!b?.session || !this.#sessions.has(b.session)) return reply(200, { error_code: '01', message: 'Phiên hết hạn' });
+    if (this.faults.count > 0 && b.service !== 'TraCuuHoSo') {
+      this.faults.count -= 1;
+      return reply(200, { error_code: this.faults.dvcqgCode ?? '99', message: 'Lỗi hệ thống' });
+    }
+    const check = validateRequest('dvcqgIntegration', { body });
+    if (!check.ok) return reply(200, { error_code: '02', message: JSON.stringify(check.errors.slice(0, 3)) });
+    if (b.service === 'TraCuuHoSo') {
+      const r = this.records.get(b.MaHoSo!);
+      return r ? reply(200, { error_code: '0', result: [{ ...r, receivedAt: new Date().toISOString(), version: 1 }] }) : reply(200, { error_code: '03', message: 'Không tìm thấy' });
+    }
+    if (b.service === 'DongBoHoSoMC') {
+      const results = (b.data as Dossier[]).map((d) => {
+        const known = this.records.has(d.MaHoSo);
+        if ((b.isUpdating === 'True') !== known) return { MaHoSo: d.MaHoSo, error_code: '02', message: 'isUpdating mismatch' };
+        this.records.set(d.MaHoSo, { dossier: d, history: this.records.get(d.MaHoSo)?.history ?? [] });
+        return { MaHoSo: d.MaHoSo, error_code: '0' };
+      });
+      return reply(200, { error_code: '0', result: results });
+    }
+    const results = (b.data as ProcessingStep[]).map((s) => {
+      const r = this.records.get(s.MaHoSo);
+      if (!r) return { MaHoSo: s.MaHoSo, error_code: '03' };
+      const dup = r.history.some((h) => h.ThoiDiemXuLy === s.ThoiDiemXuLy && h.TrangThai === s.TrangThai && h.NguoiXuLy === s.NguoiXuLy);
+      if (!dup) r.history.push(s);
+      return { MaHoSo: s.MaHoSo, error_code: '0' };
+    });
+    return reply(200, { error_code: '0', result: results });
+  }
+}
