@@ -97,7 +97,7 @@ describe('requirements.yaml', () => {
     expect(unexplained).toEqual([]);
   });
 
-  it('applies payment only to full-online services, the deep link and cross-locality reception only to provinces, idempotency keys in dvcqg only to the agency's own (rest) API', () => {
+  it('applies payment only to full-online services, the deep link and cross-locality reception only to provinces, idempotency keys in dvcqg only to the agency system API (rest in both)', () => {
     const partial = new Set(requirementsFor(catalogue, { online: 'partial' }).map((r) => r.id));
     for (const r of catalogue.filter((r) => r.area === 'payment')) expect(partial.has(r.id), r.id).toBe(false);
     const ministry = new Set(requirementsFor(catalogue, { profile: 'ministry' }).map((r) => r.id));
