@@ -1,0 +1,105 @@
+import { MockPortalError } from './errors.js';
+import { toHar } from './har.js';
+import type { JournalQuery } from './journal.js';
+import type { MockPortalCore } from './portal.js';
+import { publicView, registerSystem, type SystemRegistration } from './systems.js';
+import { findTestCitizen, TEST_CITIZENS } from './test-citizens.js';
+import type { PortalRequest, PortalResponse } from './types.js';
+
+export type AdminRoute = (req: PortalRequest, match: RegExpExecArray, body: unknown) => Promise<{ status: number; body: unknown; contentType?: string }>;
+
+function json(status: number, body: unknown, contentType = 'application/json'): PortalResponse {
+  return { status, headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
+function adminProblem(status: number, code: string, detail: string): PortalResponse {
+  return json(status, { type: `https://dvc-kit.dev/problems/mock-admin/${code}`, title: 'Admin request refused', status, detail, code }, 'application/problem+json');
+}
+
+/**
+ * The admin API under `/__admin`: register systems, read the journal (JSON or HAR), set
+ * faults, rotate keys, issue citizen tokens, and drive the portal's calls to agency systems.
+ */
+export class AdminApi {
+  private readonly routes: { method: string; pattern: RegExp; run: AdminRoute }[] = [];
+
+  constructor(private readonly core: MockPortalCore) {
+    this.add('GET', /^\/__admin\/health$/, async () => ({ status: 200, body: { status: 'ok', url: core.url, counts: core.store.counts() } }));
+    this.add('GET', /^\/__admin\/systems$/, async () => ({ status: 200, body: { items: [...core.store.systems.values()].map(publicView) } }));
+    this.add('POST', /^\/__admin\/systems$/, async (_r, _m, body) => ({ status: 201, body: await this.register(body as SystemRegistration) }));
+    this.add('GET', /^\/__admin\/pki$/, async () => ({ status: 200, body: { trustAnchorsPem: core.pki.trustAnchors, portalCertificatePem: core.signer.certificatePem, portalChainPem: core.signer.chainPem } }));
+    this.add('GET', /^\/__admin\/journal$/, async (req) => ({ status: 200, body: { items: core.journal.query(journalQuery(req.query)) } }));
+    this.add('GET', /^\/__admin\/journal\.har$/, async (req) => ({ status: 200, body: toHar(core.journal.query(journalQuery(req.query)), core.url), contentType: 'application/json' }));
+    this.add('DELETE', /^\/__admin\/journal$/, async () => {
+      core.journal.clear();
+      return { status: 200, body: { cleared: true } };
+    });
+    this.add('GET', /^\/__admin\/faults$/, async () => ({ status: 200, body: core.faults.settings() }));
+    this.add('PUT', /^\/__admin\/faults$/, async (_r, _m, body) => ({ status: 200, body: core.faults.configure((body ?? {}) as never) }));
+    this.add('DELETE', /^\/__admin\/faults$/, async () => ({ status: 200, body: core.faults.configure({ rules: [] }) }));
+    this.add('POST', /^\/__admin\/keys\/rotate$/, async (_r, _m, body) => {
+      const kid = await core.keys.rotate();
+      if ((body as { retire?: boolean } | undefined)?.retire) core.keys.retire(1);
+      return { status: 200, body: { kid, jwks: core.keys.jwks() } };
+    });
+    this.add('GET', /^\/__admin\/citizens$/, async () => ({ status: 200, body: { items: TEST_CITIZENS } }));
+    this.add('POST', /^\/__admin\/citizen-tokens$/, async (_r, _m, body) => {
+      const { clientId, citizen } = (body ?? {}) as { clientId?: string; citizen?: string };
+      if (!clientId || !core.store.systems.has(clientId)) throw new MockPortalError('MOCK_SYSTEM_UNKNOWN', `no registered system ${JSON.stringify(clientId)}`);
+      const person = findTestCitizen(citizen ?? TEST_CITIZENS[0]!.sub);
+      if (!person) throw new MockPortalError('MOCK_SYSTEM_INVALID', `no test citizen ${JSON.stringify(citizen)}`);
+      return { status: 201, body: { access_token: await core.oidc.citizenAccessToken(clientId, person), token_type: 'Bearer', citizen: person } };
+    });
+    this.add('GET', /^\/__admin\/store$/, async () => ({ status: 200, body: core.store.counts() }));
+  }
+
+  add(method: string, pattern: RegExp, run: AdminRoute): void {
+    this.routes.push({ method, pattern, run });
+  }
+
+  private register(input: SystemRegistration) {
+    return registerSystem(input, { store: this.core.store, pki: this.core.pki, clock: this.core.clock, tokenEndpoint: `${this.core.url}/oauth2/token` });
+  }
+
+  async handle(req: PortalRequest): Promise<PortalResponse | undefined> {
+    if (!req.path.startsWith('/__admin/')) return undefined;
+    let allowed = false;
+    for (const route of this.routes) {
+      const m = route.pattern.exec(req.path);
+      if (!m) continue;
+      allowed = true;
+      if (route.method !== req.method.toUpperCase()) continue;
+      let body: unknown;
+      if (req.body && req.body.length > 0) {
+        try {
+          body = JSON.parse(Buffer.from(req.body).toString('utf8'));
+        } catch (e) {
+          return adminProblem(400, 'MOCK_ADMIN_MALFORMED', `body is not JSON: ${(e as Error).message}`);
+        }
+      }
+      try {
+        const answer = await route.run(req, m, body);
+        return json(answer.status, answer.body, answer.contentType);
+      } catch (e) {
+        if (e instanceof MockPortalError) {
+          const status = e.code === 'MOCK_SYSTEM_EXISTS' ? 409 : e.code === 'MOCK_SYSTEM_UNKNOWN' ? 404 : e.code === 'MOCK_FORWARD_FAILED' ? 502 : 400;
+          return adminProblem(status, e.code, e.message);
+        }
+        throw e;
+      }
+    }
+    return allowed ? adminProblem(405, 'MOCK_ADMIN_METHOD', `${req.method} is not allowed on ${req.path}`) : adminProblem(404, 'MOCK_ADMIN_NOT_FOUND', `no admin route ${req.path}`);
+  }
+}
+
+function journalQuery(q: URLSearchParams): JournalQuery {
+  const num = (k: string) => (q.get(k) !== null && Number.isFinite(Number(q.get(k))) ? Number(q.get(k)) : undefined);
+  return {
+    operationId: q.get('operationId') ?? undefined,
+    clientId: q.get('clientId') ?? undefined,
+    status: num('status'),
+    invalid: q.get('invalid') === null ? undefined : q.get('invalid') === 'true' || q.get('invalid') === '1',
+    sinceId: num('sinceId'),
+    limit: num('limit') ?? 500,
+  };
+}

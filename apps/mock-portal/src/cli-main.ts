@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { startMockPortal } from './mock-portal.js';
+
+const HELP = `dvc-mock-portal — the national public service portal, mocked (both bindings, OIDC, admin API)
+
+Usage: dvc-mock-portal [--port 4010] [--host 127.0.0.1] [--seed 1] [--data-dir DIR] [--public-url URL]
+
+  --port        port to listen on (default 4010; 0 = any free port)
+  --host        address to bind (default 127.0.0.1)
+  --seed        seed of generated ids, seeded data and faults (default 1)
+  --data-dir    keep the store in DIR (append-only, fsync before acknowledging; replayed on start)
+  --public-url  the URL callers use, when not http://host:port
+Admin API: /__admin/systems, /__admin/journal(.har), /__admin/faults, /__admin/forward/*; dashboard: /__dashboard
+`;
+
+/** Parses the arguments, starts the portal, and stops it on SIGINT/SIGTERM. */
+export async function runCli(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '4010' },
+      host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+      seed: { type: 'string', default: '1' },
+      'data-dir': { type: 'string' },
+      'public-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
+  const seed = /^\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
+  const portal = await startMockPortal({
+    port,
+    host: values.host,
+    seed,
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+  });
+  process.stdout.write(`dvc-mock-portal listening on ${portal.url} (dashboard ${portal.url}/__dashboard)\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`dvc-mock-portal: ${signal}, closing\n`);
+    portal.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,130 @@
+import type { ProblemError } from '@dvc-kit/spec';
+import { redactJson, redactHeaders } from './redaction.js';
+
+/** One request and its answer, as the journal keeps it (raw; redacted when read). */
+export interface JournalEntry {
+  id: number;
+  requestId: string;
+  startedAt: number;
+  durationMs: number;
+  method: string;
+  path: string;
+  query: string;
+  operationId: string | undefined;
+  clientId: string | undefined;
+  requestHeaders: Record<string, string>;
+  requestBody: Uint8Array | undefined;
+  status: number;
+  responseHeaders: Record<string, string>;
+  responseBody: string | Uint8Array;
+  /** The request's validation verdict: undefined when it was not validated (unknown route, admin). */
+  valid: boolean | undefined;
+  errors: ProblemError[];
+  fault: string | undefined;
+}
+
+/** What the admin API shows: secrets and personal data redacted. */
+export interface JournalView {
+  id: number;
+  requestId: string;
+  startedAt: string;
+  durationMs: number;
+  method: string;
+  path: string;
+  query: string;
+  operationId: string | null;
+  clientId: string | null;
+  status: number;
+  valid: boolean | null;
+  errors: ProblemError[];
+  fault: string | null;
+  request: { headers: Record<string, string>; body: unknown };
+  response: { headers: Record<string, string>; body: unknown };
+}
+
+export interface JournalQuery {
+  operationId?: string | undefined;
+  clientId?: string | undefined;
+  status?: number | undefined;
+  invalid?: boolean | undefined;
+  sinceId?: number | undefined;
+  limit?: number | undefined;
+}
+
+function decodeBody(body: string | Uint8Array | undefined, contentType: string | undefined): unknown {
+  if (body === undefined || body.length === 0) return null;
+  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+  if (contentType?.includes('json')) {
+    try {
+      return redactJson(JSON.parse(text));
+    } catch {
+      return `[${text.length} bytes, not JSON]`;
+    }
+  }
+  if (contentType?.includes('x-www-form-urlencoded')) {
+    const form: Record<string, string> = Object.fromEntries(new URLSearchParams(text));
+    if (form.code !== undefined) form.code = '[redacted]';
+    return redactJson(form);
+  }
+  return text.length > 2000 ? `[${text.length} characters]` : text;
+}
+
+/** A bounded in-memory journal of every request the portal answered. */
+export class Journal {
+  private entries: JournalEntry[] = [];
+  private nextId = 1;
+
+  constructor(private readonly capacity = 5000) {}
+
+  add(entry: Omit<JournalEntry, 'id'>): JournalEntry {
+    const full = { ...entry, id: this.nextId++ };
+    this.entries.push(full);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    return full;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  raw(): readonly JournalEntry[] {
+    return this.entries;
+  }
+
+  query(q: JournalQuery = {}): JournalView[] {
+    let list = this.entries.filter(
+      (e) =>
+        (q.operationId === undefined || e.operationId === q.operationId) &&
+        (q.clientId === undefined || e.clientId === q.clientId) &&
+        (q.status === undefined || e.status === q.status) &&
+        (q.invalid === undefined || (e.valid === false) === q.invalid) &&
+        (q.sinceId === undefined || e.id > q.sinceId),
+    );
+    if (q.limit !== undefined) list = list.slice(-q.limit);
+    return list.map(view);
+  }
+}
+
+export function view(e: JournalEntry): JournalView {
+  return {
+    id: e.id,
+    requestId: e.requestId,
+    startedAt: new Date(e.startedAt).toISOString(),
+    durationMs: e.durationMs,
+    method: e.method,
+    path: e.path,
+    query: e.query,
+    operationId: e.operationId ?? null,
+    clientId: e.clientId ?? null,
+    status: e.status,
+    valid: e.valid ?? null,
+    errors: e.errors,
+    fault: e.fault ?? null,
+    request: { headers: redactHeaders(e.requestHeaders), body: decodeBody(e.requestBody, e.requestHeaders['content-type']) },
+    response: { headers: redactHeaders(e.responseHeaders), body: decodeBody(e.responseBody, e.responseHeaders['content-type']) },
+  };
+}

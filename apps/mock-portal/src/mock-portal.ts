@@ -1,0 +1,70 @@
+import type { Server } from 'node:http';
+import { AdminApi } from './admin.js';
+import { createPortalServer, listen } from './http-server.js';
+import { MockPortalCore, type PortalOptions } from './portal.js';
+import type { PortalStore } from './store.js';
+import type { Journal } from './journal.js';
+
+export interface MockPortalOptions extends PortalOptions {
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The URL callers use, when it is not http://host:port (e.g. behind a proxy). */
+  publicUrl?: string;
+}
+
+/** A running mock portal. */
+export interface MockPortal {
+  url: string;
+  store: PortalStore;
+  journal: Journal;
+  core: MockPortalCore;
+  admin: AdminApi;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Builds the portal and its admin API without a server (for the MSW and dispatcher adapters). */
+export async function createMockPortal(options: PortalOptions = {}): Promise<{ core: MockPortalCore; admin: AdminApi }> {
+  const core = await MockPortalCore.create(options);
+  const admin = new AdminApi(core);
+  core.extraRoutes = (req) => admin.handle(req);
+  return { core, admin };
+}
+
+/**
+ * Starts the mock national portal on a real HTTP server.
+ *
+ * @example
+ * const portal = await startMockPortal({ port: 0, seed: 42 });
+ * const creds = await (await fetch(`${portal.url}/__admin/systems`, { method: 'POST', body: JSON.stringify({ agencyCode: '000.00.00.H56' }) })).json();
+ * await portal.close();
+ */
+export async function startMockPortal(options: MockPortalOptions = {}): Promise<MockPortal> {
+  const { core, admin } = await createMockPortal(options);
+  const server = createPortalServer((req) => core.handle(req));
+  server.keepAliveTimeout = 30_000;
+  let url: string;
+  try {
+    url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (e) {
+    await core.close();
+    throw e;
+  }
+  core.setBaseUrl(options.publicUrl ?? options.baseUrl ?? url);
+  let closed: Promise<void> | undefined;
+  return {
+    url: core.url,
+    store: core.store,
+    journal: core.journal,
+    core,
+    admin,
+    server,
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => core.close())),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Catalogue } from '../catalogue.js';
+import type { Clock } from '../clock.js';
+import { paginate } from '../pagination.js';
+import { HttpProblem, PROBLEM } from '../problem.js';
+import type { Resolver } from '../types.js';
+
+/** listProcedures, getProcedure, listAgencies, getAgency, listProvinces, listMinistries. */
+export function catalogueResolvers(catalogue: Catalogue, clock: Clock): Record<string, Resolver> {
+  const today = () => Catalogue_today(clock);
+  return {
+    listProcedures: ({ query }) => {
+      const list = catalogue.proceduresFor({ agency: query.get('agency'), level: query.get('level'), updatedSince: query.get('updatedSince') });
+      return { status: 200, headers: { 'ratelimit-limit': '600', 'ratelimit-remaining': '599', 'ratelimit-reset': '60' }, body: paginate(list, query, `p:${query.get('agency') ?? ''}:${query.get('level') ?? ''}`) };
+    },
+    getProcedure: ({ params }) => {
+      const p = catalogue.procedure(params.MaTTHC!);
+      if (!p) throw new HttpProblem(PROBLEM.notFound, `No procedure ${params.MaTTHC} in the national catalogue.`);
+      return { status: 200, body: p };
+    },
+    listAgencies: ({ query }) => {
+      const list = catalogue.agencies(query.get('asOf') ?? today(), query.get('kind'));
+      return { status: 200, body: paginate(list, query, `a:${query.get('asOf') ?? ''}:${query.get('kind') ?? ''}`) };
+    },
+    getAgency: ({ params, query }) => {
+      const a = catalogue.agency(params.agencyCode!, query.get('asOf') ?? today());
+      if (!a) throw new HttpProblem(PROBLEM.notFound, `No agency ${params.agencyCode} in the reference data.`);
+      return { status: 200, body: a };
+    },
+    listProvinces: ({ query }) => {
+      const asOf = query.get('asOf') ?? today();
+      return { status: 200, body: { asOf, items: catalogue.provinces(asOf) } };
+    },
+    listMinistries: ({ query }) => {
+      const asOf = query.get('asOf') ?? today();
+      return { status: 200, body: { asOf, items: catalogue.ministries(asOf) } };
+    },
+  };
+}
+
+function Catalogue_today(clock: Clock): string {
+  return new Date(clock.now() + 7 * 3600_000).toISOString().slice(0, 10);
+}
