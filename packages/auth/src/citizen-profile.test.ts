@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toCitizenProfile } from './citizen-profile.js';
 import { UserInfoInvalidError } from './errors.js';
@@ -66,5 +67,33 @@ describe('toCitizenProfile', () => {
     expect(() => toCitizenProfile({ sub: 's', loAs: 'LoA1' })).toThrow(expect.objectContaining({ claim: 'loAs' }));
     expect(toCitizenProfile({ sub: 's', loAs: ['LoA1', 'LoA3'] }).assuranceLevels).toEqual(['LoA1', 'LoA3']);
     expect(toCitizenProfile({ sub: 's' }).assuranceLevels).toEqual([]);
+  });
+});
+
+describe('toCitizenProfile birth dates (properties)', () => {
+  it('turns every real calendar date into the same date in ISO form', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }), (date) => {
+        const iso = date.toISOString().slice(0, 10);
+        const portal = iso.replace(/-/g, '');
+        expect(toCitizenProfile({ sub: 's', NgayThangNamSinh: portal }).birthDate).toBe(iso);
+      }),
+    );
+  });
+
+  it('either accepts an 8-digit string as a real date or refuses it with AUTH_USERINFO_INVALID', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{8}$/), (value) => {
+        let birthDate: string | undefined;
+        try {
+          birthDate = toCitizenProfile({ sub: 's', NgayThangNamSinh: value }).birthDate;
+        } catch (error) {
+          expect(error).toBeInstanceOf(UserInfoInvalidError);
+          return;
+        }
+        expect(new Date(`${birthDate}T00:00:00Z`).toISOString().slice(0, 10)).toBe(birthDate);
+        expect(birthDate?.replace(/-/g, '')).toBe(value);
+      }),
+    );
   });
 });
