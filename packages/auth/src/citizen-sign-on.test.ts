@@ -162,6 +162,19 @@ describe('createCitizenSignOn', () => {
     await expect(signIn(signOnWith(), 'LoA3')).rejects.toMatchObject({ code: 'AUTH_ID_TOKEN_INVALID', reason: 'acr' });
   });
 
+  it('lets a server without sessions supply state, nonce and codeVerifier it can recompute', async () => {
+    const signOn = signOnWith();
+    const derived = { state: 'eyJyIjoiL25vcC1oby1zbyJ9.signed', nonce: 'n-'.padEnd(32, 'x'), codeVerifier: 'v'.repeat(43) };
+    const { url, ...pending } = await signOn.authorizationUrl({ ...derived, extraParams: { login_hint: 'x', state: 'ignored' } });
+    expect(pending).toEqual(derived);
+    expect(new URL(url).searchParams.get('state')).toBe(derived.state);
+    expect(new URL(url).searchParams.get('login_hint')).toBe('x');
+    const { claims } = await signOn.handleCallback(await visit(url), derived);
+    expect(claims.nonce).toBe(derived.nonce);
+    await expect(signOn.authorizationUrl({ codeVerifier: 'short' })).rejects.toThrow(/RFC 7636/);
+    await expect(signOn.authorizationUrl({ state: 'abc' })).rejects.toThrow(/at least 16/);
+  });
+
   it('refuses a callback whose state is not this sign-on’s', async () => {
     const signOn = signOnWith();
     const first = await signOn.authorizationUrl();

@@ -43,6 +43,16 @@ export interface SignOnState {
   acr?: AssuranceLevel;
 }
 
+export interface AuthorizationUrlOptions {
+  acr?: AssuranceLevel;
+  state?: string;
+  nonce?: string;
+  /** RFC 7636: 43–128 characters of A–Z a–z 0–9 - . _ ~ */
+  codeVerifier?: string;
+  /** More authorization parameters (e.g. `login_hint`, `ui_locales`); cannot override the flow's own. */
+  extraParams?: Record<string, string>;
+}
+
 export interface SignOnTokens {
   accessToken: string;
   idToken: string;
@@ -71,8 +81,12 @@ export interface SignOnResult {
 }
 
 export interface CitizenSignOn {
-  /** Starts a sign-on: redirect the browser to `url`, keep the rest for the callback. */
-  authorizationUrl(options?: { acr?: AssuranceLevel; extraParams?: Record<string, string> }): Promise<{ url: string } & SignOnState>;
+  /**
+   * Starts a sign-on: redirect the browser to `url`, keep the rest for the callback. `state`,
+   * `nonce` and `codeVerifier` are random unless given: a server that keeps no sessions can
+   * derive them (e.g. an HMAC of a signed `state`) and recompute them at the callback.
+   */
+  authorizationUrl(options?: AuthorizationUrlOptions): Promise<{ url: string } & SignOnState>;
   /**
    * Finishes a sign-on from the URL the browser came back on (absolute, or `req.url`'s path and
    * query): checks `state`, exchanges the code
@@ -122,10 +136,18 @@ export function createCitizenSignOn(options: CitizenSignOnOptions): CitizenSignO
       if (opts.acr !== undefined && !LEVELS.includes(opts.acr)) {
         throw new AuthConfigError(`acr must be one of ${LEVELS.join(', ')}, got ${String(opts.acr)}`);
       }
+      if (opts.codeVerifier !== undefined && !/^[A-Za-z0-9._~-]{43,128}$/.test(opts.codeVerifier)) {
+        throw new AuthConfigError('codeVerifier must be 43–128 characters of A–Z a–z 0–9 - . _ ~ (RFC 7636 §4.1)');
+      }
+      for (const name of ['state', 'nonce'] as const) {
+        if (opts[name] !== undefined && opts[name].length < 16) {
+          throw new AuthConfigError(`${name} must be at least 16 characters so that it cannot be guessed`);
+        }
+      }
       const cfg = await config();
-      const state = oidc.randomState();
-      const nonce = oidc.randomNonce();
-      const codeVerifier = oidc.randomPKCECodeVerifier();
+      const state = opts.state ?? oidc.randomState();
+      const nonce = opts.nonce ?? oidc.randomNonce();
+      const codeVerifier = opts.codeVerifier ?? oidc.randomPKCECodeVerifier();
       const params: Record<string, string> = {
         ...opts.extraParams,
         response_type: 'code',

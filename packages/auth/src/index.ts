@@ -29,6 +29,7 @@ export type { AuthErrorCode, CallbackFailureReason, IdTokenFailureReason } from 
 export { createCitizenSignOn } from './citizen-sign-on.js';
 export type {
   AssuranceLevel,
+  AuthorizationUrlOptions,
   CitizenSignOn,
   CitizenSignOnOptions,
   IdTokenClaims,
