@@ -46,19 +46,24 @@ export const formatChecks: Record<NamedFormatName, (s: string) => boolean> = Obj
   'vn-portal-date': (s: string) => parsePortalDate(s).ok,
 });
 
+/** The same checks as ajv format definitions; compiled code calls exactly these objects. */
+export const formatDefinitions = Object.freeze(
+  Object.fromEntries(
+    Object.entries(formatChecks).map(([name, validate]) => [name, Object.freeze({ type: 'string' as const, validate })]),
+  ) as Record<NamedFormatName, { readonly type: 'string'; readonly validate: (s: string) => boolean }>,
+);
+
 export function isNamedFormat(name: string): name is NamedFormatName {
   return Object.prototype.hasOwnProperty.call(namedFormats, name);
 }
 
 /** The part of an ajv instance (`Ajv`, `Ajv2020`) that formats are added through. */
 export interface FormatHost {
-  addFormat(name: string, format: { type: 'string'; validate: (s: string) => boolean }): unknown;
+  addFormat(name: string, format: { readonly type: 'string'; readonly validate: (s: string) => boolean }): unknown;
 }
 
 /** Registers the standard's named formats on an ajv instance (string values only). */
 export function addVietnameseFormats<A extends FormatHost>(ajv: A): A {
-  for (const [name, validate] of Object.entries(formatChecks)) {
-    ajv.addFormat(name, { type: 'string', validate });
-  }
+  for (const [name, def] of Object.entries(formatDefinitions)) ajv.addFormat(name, def);
   return ajv;
 }

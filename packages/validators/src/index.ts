@@ -18,3 +18,12 @@ export { formatPortalDateTime, parsePortalDate, parsePortalDateTime } from './id
 export type { PortalDate, PortalDateTime } from './identifiers/portal-datetime.js';
 export { addVietnameseFormats, formatChecks, isNamedFormat, namedFormats } from './formats.js';
 export type { FormatHost, NamedFormat, NamedFormatName } from './formats.js';
+export { validate, validateRequest, validateResponse, schemaNames, operationIds } from './validate.js';
+export type { HeaderValues, OperationId, QueryValues, RequestParts, ResponseParts, SchemaName } from './validate.js';
+export { toProblem, PROBLEM_TYPES } from './problem.js';
+export type { ToProblemOptions, ValidationProblem } from './problem.js';
+export { parseJson, DEFAULT_MAX_BYTES } from './json.js';
+export type { ParseJsonOptions } from './json.js';
+export { MAX_ISSUES } from './ajv-issues.js';
+export { UnknownOperationError, UnknownSchemaError, ValidatorsError } from './errors.js';
+export * from './generated/guards.js';

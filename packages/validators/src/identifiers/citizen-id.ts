@@ -10,7 +10,7 @@ export interface CitizenId {
   /** The birth province (63-era units: IDs keep their prefix for life). */
   birthProvince: { citizenIdCode: string; code: string; name: string };
   gender: 'male' | 'female';
-  /** Full birth year (gender/century digit 0–1 → 1900s, 2–3 → 2000s, …). */
+  /** Full birth year (gender/century digit 0–1 → 1900s, 2–3 → 2000s, …, 8–9 → 1800s). */
   birthYear: number;
   /** The last 6 digits. */
   sequence: string;
@@ -63,7 +63,9 @@ export function parseCitizenId(input: unknown, options: CitizenIdOptions = {}): 
     );
   }
   const genderCentury = id.charCodeAt(3) - 48;
-  const birthYear = 1900 + Math.floor(genderCentury / 2) * 100 + Number(id.slice(4, 6));
+  // 0/1 → 1900s, 2/3 → 2000s, 4/5 → 2100s, 6/7 → 2200s, 8/9 → 1800s (TT 07/2016/TT-BCA).
+  const century = genderCentury >= 8 ? 1800 : 1900 + Math.floor(genderCentury / 2) * 100;
+  const birthYear = century + Number(id.slice(4, 6));
   const at = options.at ?? new Date();
   const thisYear = Number.isNaN(at.getTime()) ? vietnamYear(new Date()) : vietnamYear(at);
   if (birthYear > thisYear) {

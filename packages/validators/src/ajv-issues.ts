@@ -1,0 +1,283 @@
+import type { CompiledError } from './catalogue-types.js';
+import { isNamedFormat, namedFormats } from './formats.js';
+import { escapePointerToken } from './issues.js';
+import type { LocalizedText, ValidationIssue } from './issues.js';
+import { sensitivityOf } from './personal-data.js';
+import { describeReceived } from './redact.js';
+
+/** At most this many issues are reported for one value (the Problem's `errors` limit). */
+export const MAX_ISSUES = 100;
+
+const TYPE_NAMES: Record<string, LocalizedText> = {
+  string: { vi: 'chuỗi ký tự', en: 'a string' },
+  integer: { vi: 'số nguyên', en: 'an integer' },
+  number: { vi: 'số', en: 'a number' },
+  boolean: { vi: 'true hoặc false', en: 'true or false' },
+  object: { vi: 'đối tượng JSON', en: 'a JSON object' },
+  array: { vi: 'mảng', en: 'an array' },
+  null: { vi: 'null', en: 'null' },
+};
+
+const STANDARD_FORMATS: Record<string, LocalizedText & { example: string }> = {
+  date: { vi: 'ngày dạng yyyy-mm-dd', en: 'a date yyyy-mm-dd', example: '2025-07-01' },
+  'date-time': { vi: 'thời điểm ISO 8601 có múi giờ', en: 'an ISO 8601 date-time with an offset', example: '2023-10-27T08:30:00+07:00' },
+  email: { vi: 'địa chỉ thư điện tử', en: 'an email address', example: 'ten@example.vn' },
+  uri: { vi: 'địa chỉ URI đầy đủ', en: 'an absolute URI', example: 'https://dichvucong.gov.vn/' },
+  uuid: { vi: 'UUID', en: 'a UUID', example: '5f0c1a6e-8d42-4c1b-9a57-2f8e3b9d6c10' },
+};
+
+const COMPARISONS: Record<string, LocalizedText> = {
+  '>=': { vi: 'từ', en: 'at least' },
+  '>': { vi: 'lớn hơn', en: 'greater than' },
+  '<=': { vi: 'không quá', en: 'at most' },
+  '<': { vi: 'nhỏ hơn', en: 'less than' },
+};
+
+/** How a location is named in messages: the wire field name, with the schema's title when it is one. */
+function labelOf(pointer: string, schema: Record<string, unknown> | undefined): LocalizedText {
+  const token = pointer.slice(pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  const title = typeof schema?.title === 'string' ? schema.title : undefined;
+  if (token === '' || /^\d+$/.test(token)) {
+    if (title) return { vi: title, en: title };
+    return token === '' ? { vi: 'Giá trị', en: 'The value' } : { vi: `Phần tử ${token}`, en: `Item ${token}` };
+  }
+  const withTitle = title && title !== token && title.includes(' ') ? ` (${title})` : '';
+  return { vi: `Trường ${token}${withTitle}`, en: `Field ${token}` };
+}
+
+function list(values: unknown[]): string {
+  const shown = values.slice(0, 12).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  return shown.join(', ') + (values.length > 12 ? ', …' : '');
+}
+
+/** "1 to 10" when an enum is a run of consecutive integers (written as strings or numbers). */
+function range(values: unknown[]): string | null {
+  const nums = values.map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v));
+  if (nums.length < 3 || !nums.every((n) => Number.isInteger(n))) return null;
+  const sorted = (nums as number[]).slice().sort((a, b) => a - b);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]! + 1) return null;
+  return `${sorted[0]}–${sorted[sorted.length - 1]}`;
+}
+
+function issue(
+  pointer: string,
+  code: string,
+  vi: string,
+  en: string,
+  expected?: string,
+  received?: string,
+): ValidationIssue {
+  const out: ValidationIssue = { pointer, code, message: { vi, en } };
+  if (expected !== undefined) out.expected = expected;
+  if (received !== undefined) out.received = received;
+  return out;
+}
+
+/** Re-runs a named format's parser on the value to say exactly what is wrong with it. */
+function namedFormatIssue(pointer: string, format: string, data: unknown): ValidationIssue | null {
+  if (!isNamedFormat(format)) return null;
+  const r = namedFormats[format].parse(data);
+  if (r.ok) return null;
+  return { ...r.error, pointer };
+}
+
+function mapOne(e: CompiledError, prefix: string): ValidationIssue {
+  const parent = e.parentSchema;
+  const pointer = prefix + e.instancePath;
+  const format = parent?.format;
+  const sensitivity = sensitivityOf(format, pointer);
+  const received = () => describeReceived(e.data, sensitivity);
+  const label = labelOf(pointer, parent);
+  const p = e.params;
+  switch (e.keyword) {
+    case 'type': {
+      const types = (Array.isArray(p.type) ? p.type : String(p.type).split(',')) as string[];
+      const vi = types.map((t) => TYPE_NAMES[t]?.vi ?? t).join(' hoặc ');
+      const en = types.map((t) => TYPE_NAMES[t]?.en ?? t).join(' or ');
+      return issue(pointer, 'TYPE', `${label.vi} phải là ${vi}.`, `${label.en} must be ${en}.`, types.join(' | '), received());
+    }
+    case 'required': {
+      const name = String(p.missingProperty);
+      const at = `${pointer}/${escapePointerToken(name)}`;
+      return issue(at, 'REQUIRED', `Thiếu trường bắt buộc ${name}.`, `Required field ${name} is missing.`, 'present');
+    }
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const name = String(p.additionalProperty ?? p.unevaluatedProperty ?? '');
+      return issue(
+        `${pointer}/${escapePointerToken(name)}`,
+        'UNKNOWN_FIELD',
+        `Trường ${name.slice(0, 100)} không có trong đặc tả.`,
+        `Field ${name.slice(0, 100)} is not defined by the standard.`,
+        'no other fields',
+      );
+    }
+    case 'enum': {
+      const values = (p.allowedValues as unknown[]) ?? [];
+      const r = range(values);
+      const vi = r ? `${label.vi} phải là một mã từ ${r.replace('–', ' đến ')}.` : `${label.vi} phải là một trong: ${list(values)}.`;
+      const en = r ? `${label.en} must be a code from ${r.replace('–', ' to ')}.` : `${label.en} must be one of: ${list(values)}.`;
+      return issue(pointer, 'ENUM', vi, en, r ?? list(values), received());
+    }
+    case 'const':
+      return issue(
+        pointer,
+        'CONST',
+        `${label.vi} phải bằng ${list([p.allowedValue])}.`,
+        `${label.en} must be ${list([p.allowedValue])}.`,
+        list([p.allowedValue]),
+        received(),
+      );
+    case 'format': {
+      const name = String(p.format);
+      const precise = namedFormatIssue(pointer, name, e.data);
+      if (precise) return precise;
+      const f = STANDARD_FORMATS[name];
+      return issue(
+        pointer,
+        'FORMAT',
+        `${label.vi} phải là ${f?.vi ?? name}.`,
+        `${label.en} must be ${f?.en ?? name}.`,
+        f ? `${name}, e.g. ${f.example}` : name,
+        received(),
+      );
+    }
+    case 'pattern': {
+      if (typeof format === 'string') {
+        const precise = namedFormatIssue(pointer, format, e.data);
+        if (precise) return precise;
+      }
+      const example = Array.isArray(parent?.examples) ? parent.examples[0] : undefined;
+      const hint = example !== undefined ? `, ví dụ ${String(example)}` : '';
+      const hintEn = example !== undefined ? `, e.g. ${String(example)}` : '';
+      return issue(
+        pointer,
+        typeof format === 'string' ? 'NOT_CANONICAL' : 'PATTERN',
+        typeof format === 'string'
+          ? `${label.vi} phải viết ở dạng chuẩn, liền nhau không có ký tự phân cách${hint}.`
+          : `${label.vi} không đúng dạng quy định${hint}.`,
+        typeof format === 'string'
+          ? `${label.en} must be written in its canonical form, without separators${hintEn}.`
+          : `${label.en} does not have the required form${hintEn}.`,
+        example !== undefined ? `like ${String(example)}` : `pattern ${String(p.pattern)}`,
+        received(),
+      );
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const limit = Number(p.limit);
+      const min = e.keyword === 'minLength';
+      const len = typeof e.data === 'string' ? Array.from(e.data).length : undefined;
+      return issue(
+        pointer,
+        min ? 'TOO_SHORT' : 'TOO_LONG',
+        min ? `${label.vi} phải có ít nhất ${limit} ký tự.` : `${label.vi} dài quá ${limit} ký tự.`,
+        min ? `${label.en} must have at least ${limit} characters.` : `${label.en} is longer than ${limit} characters.`,
+        `${min ? 'at least' : 'at most'} ${limit} characters`,
+        len === undefined ? received() : `${len} characters`,
+      );
+    }
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+    case 'exclusiveMaximum': {
+      const min = e.keyword.toLowerCase().includes('minimum');
+      const cmp = String(p.comparison);
+      const words = COMPARISONS[cmp] ?? { vi: cmp, en: cmp };
+      return issue(
+        pointer,
+        min ? 'TOO_SMALL' : 'TOO_LARGE',
+        `${label.vi} phải ${words.vi} ${String(p.limit)}.`,
+        `${label.en} must be ${words.en} ${String(p.limit)}.`,
+        `${cmp} ${String(p.limit)}`,
+        received(),
+      );
+    }
+    case 'minItems':
+    case 'maxItems': {
+      const min = e.keyword === 'minItems';
+      const limit = Number(p.limit);
+      return issue(
+        pointer,
+        min ? 'TOO_FEW_ITEMS' : 'TOO_MANY_ITEMS',
+        min ? `${label.vi} phải có ít nhất ${limit} phần tử.` : `${label.vi} có quá ${limit} phần tử.`,
+        min ? `${label.en} must have at least ${limit} items.` : `${label.en} has more than ${limit} items.`,
+        `${min ? 'at least' : 'at most'} ${limit} items`,
+        received(),
+      );
+    }
+    case 'uniqueItems':
+      return issue(
+        pointer,
+        'DUPLICATE_ITEMS',
+        `${label.vi} có phần tử ${String(p.j)} và ${String(p.i)} trùng nhau.`,
+        `${label.en} has duplicate items ${String(p.j)} and ${String(p.i)}.`,
+        'unique items',
+      );
+    case 'discriminator': {
+      const tag = String(p.tag);
+      return issue(
+        `${pointer}/${escapePointerToken(tag)}`,
+        'UNKNOWN_VARIANT',
+        `Giá trị của trường ${tag} không thuộc các loại được hỗ trợ.`,
+        `Field ${tag} does not name a supported variant.`,
+        undefined,
+        describeReceived(p.tagValue),
+      );
+    }
+    case 'oneOf':
+    case 'anyOf':
+      return issue(
+        pointer,
+        'NO_MATCHING_FORM',
+        `${label.vi} không khớp với dạng nào được phép.`,
+        `${label.en} matches none of the allowed forms.`,
+        undefined,
+        received(),
+      );
+    case 'dependentRequired':
+      return issue(
+        `${pointer}/${escapePointerToken(String(p.missingProperty))}`,
+        'REQUIRED',
+        `Thiếu trường ${String(p.missingProperty)} (bắt buộc khi có ${String(p.property)}).`,
+        `Field ${String(p.missingProperty)} is missing (required with ${String(p.property)}).`,
+        'present',
+      );
+    default:
+      return issue(
+        pointer,
+        'INVALID',
+        `${label.vi} không hợp lệ.`,
+        `${label.en} is not valid.`,
+        undefined,
+        received(),
+      );
+  }
+}
+
+/**
+ * Turns ajv's errors into issues a person can act on. Errors from the alternatives of a
+ * failed `oneOf`/`anyOf` are folded into that one issue (they are guesses, not facts),
+ * and the list stops at MAX_ISSUES.
+ */
+export function issuesFromErrors(errors: readonly CompiledError[], prefix = ''): ValidationIssue[] {
+  const composite = new Set<string>();
+  for (const e of errors) if (e.keyword === 'oneOf' || e.keyword === 'anyOf') composite.add(e.instancePath);
+  const out: ValidationIssue[] = [];
+  for (const e of errors) {
+    if (out.length >= MAX_ISSUES) break;
+    if (e.keyword === 'if') continue;
+    if (composite.size > 0 && e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && underComposite(e.instancePath, composite)) {
+      continue;
+    }
+    out.push(mapOne(e, prefix));
+  }
+  return out;
+}
+
+function underComposite(path: string, composite: Set<string>): boolean {
+  for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
+    if (composite.has(p)) return true;
+    if (p === '') return false;
+  }
+}
