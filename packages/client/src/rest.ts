@@ -96,9 +96,9 @@ export async function sendRest(engine: Engine, op: RuntimeOperation, input: Loos
             const validator = await engine.validator();
             const { authorization: _omitted, ...visible } = sentHeaders;
             const result = validator.validateRequest(op.operationId, {
-              params: input.path ?? {},
-              query: input.query ?? {},
-              headers: headerNamesAsInDocument(visible),
+              params: stringValues(input.path),
+              query: stringValues(input.query),
+              headers: visible,
               body: value,
             });
             if (!result.ok) throw new ValidationError('request', result.errors);
@@ -116,10 +116,12 @@ export async function sendRest(engine: Engine, op: RuntimeOperation, input: Loos
   });
 }
 
-/** Header names as the document spells them, for validators that look them up case-sensitively. */
-function headerNamesAsInDocument(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = { ...headers };
-  const spelled: Record<string, string> = { 'idempotency-key': 'Idempotency-Key', 'x-dvc-signature': 'X-DVC-Signature', 'x-request-id': 'X-Request-Id', 'if-match': 'If-Match' };
-  for (const [lower, name] of Object.entries(spelled)) if (lower in headers) out[name] = headers[lower]!;
+/** Query values as they travel (strings), for validators that coerce them as a server would. */
+function stringValues(query: Record<string, unknown> | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined || v === null) continue;
+    out[k] = Array.isArray(v) ? v.map(String) : String(v);
+  }
   return out;
 }
