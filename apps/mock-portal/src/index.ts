@@ -18,3 +18,5 @@ export type { MockPortalErrorCode } from './errors.js';
 export { TEST_CITIZENS } from './test-citizens.js';
 export { createPortalServer } from './http-server.js';
 export type { PortalRequest, PortalResponse, Caller } from './types.js';
+export { MockPortalDispatcher } from './dispatcher.js';
+export type { PortalHandler } from './http-server.js';
