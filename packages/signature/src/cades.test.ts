@@ -59,6 +59,18 @@ describe('signFile / verifyFile (CAdES detached)', () => {
     expect(report.subIndication).toBe('SIG_CRYPTO_FAILURE');
   });
 
+  it('finds the signer by serial number when a tool garbles the issuer name in the SignerInfo', async () => {
+    const pkijs = await import('pkijs');
+    const signed = parseSignedData(await signFile(file, { privateKey: pki.agency.privateKey, certificates: pki.agency.chainPem }));
+    const sid = signed.signerInfos[0]!.sid as InstanceType<typeof pkijs.IssuerAndSerialNumber>;
+    // Another name, as node-forge produces when it double-encodes UTF-8.
+    sid.issuer = pkijs.Certificate.fromBER(Buffer.from(pki.root.certificatePem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64')).subject;
+    const der = new Uint8Array(new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: signed.toSchema(true) }).toSchema().toBER());
+    const report = await verifyFile(der, file, { trustAnchors: pki.trustAnchors });
+    expect(report.indication, formatReport(report)).toBe('TOTAL_PASSED');
+    expect(report.messages.some((m) => m.severity === 'warning' && m.en.includes('matched by serial number'))).toBe(true);
+  });
+
   it('FORMAT_FAILURE for bytes that are not CMS', async () => {
     const report = await verifyFile(Buffer.from('not cms'), file, { trustAnchors: pki.trustAnchors });
     expect(report.subIndication).toBe('FORMAT_FAILURE');

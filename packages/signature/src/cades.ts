@@ -91,7 +91,7 @@ export async function validateCmsSignature(
   digestOf: (hash: HashName) => Uint8Array,
   options: VerifyMessageOptions,
   format: 'CAdES' | 'PAdES',
-  extra: { claimed?: Date; messages?: ValidationMessage[] } = {},
+  extra: { /** Claimed time from outside the CMS (PDF /M). */ claimed?: Date; messages?: ValidationMessage[] } = {},
 ): Promise<ValidationReport> {
   const policy = options.policy ?? DEFAULT_POLICY;
   const validationTime = options.at ?? new Date();
@@ -115,6 +115,9 @@ export async function validateCmsSignature(
   if (si.algorithm) report.algorithm = si.algorithm;
   if (!si.signer) return finish('NO_SIGNING_CERTIFICATE_FOUND', [message('NO_SIGNING_CERTIFICATE', 'error')]);
   report.signer = signerIdentity(si.signer);
+  if (si.nameMismatch) {
+    report.messages.push(message('FORMAT', 'warning', { detail: 'the SignerInfo spells the issuer name differently from the certificate (an encoding fault of the signing tool); the signer was matched by serial number' }));
+  }
   if (si.problem) return finish('FORMAT_FAILURE', [message('FORMAT', 'error', { detail: si.problem })]);
   const weak = checkHash(si.hash, 'The signed digest', 'Giá trị băm được ký', policy);
   if (weak.length) return finish('CRYPTO_CONSTRAINTS_FAILURE', weak);
@@ -128,7 +131,8 @@ export async function validateCmsSignature(
     }
     report.messages.push(message('FORMAT', 'warning', { detail: 'no signing-certificate-v2 attribute (plain CMS, not CAdES-BES)' }));
   }
-  const claimed = extra.claimed ?? si.signingTime;
+  // The CMS signing-time wins; PAdES signatures carry theirs in the PDF's /M instead.
+  const claimed = si.signingTime ?? extra.claimed;
   if (claimed) report.signingTime.claimed = claimed.toISOString();
 
   // Signature time-stamp (CAdES-T / PAdES-T): proof that the signature existed at genTime.

@@ -134,6 +134,8 @@ export interface SignerInfoCheck {
   /** signing-certificate(-v2) present and matching the signer certificate. */
   signingCertificateBound: boolean;
   signatureValue: Uint8Array;
+  /** The signer was found by serial number only: the issuer name in the SignerInfo differs. */
+  nameMismatch?: boolean;
   problem?: string;
 }
 
@@ -149,7 +151,7 @@ export function checkSignerInfo(signedData: pkijs.SignedData, digestOf: (hash: H
   const hash = HASH_OIDS[si.digestAlgorithm.algorithmId];
   if (hash) result.hash = hash;
   const sid = si.sid as pkijs.IssuerAndSerialNumber | asn1js.Primitive;
-  const signer = certificates.find((c) => {
+  let signer = certificates.find((c) => {
     if (sid instanceof pkijs.IssuerAndSerialNumber) {
       return c.asn.issuer.isEqual(sid.issuer) && c.asn.serialNumber.isEqual(sid.serialNumber);
     }
@@ -158,6 +160,15 @@ export function checkSignerInfo(signedData: pkijs.SignedData, digestOf: (hash: H
     const want = Buffer.from((sid as asn1js.Primitive).valueBlock.valueHexView);
     return skiExt ? Buffer.from((skiExt.parsedValue as asn1js.OctetString).valueBlock.valueHexView).equals(want) : false;
   });
+  if (!signer && sid instanceof pkijs.IssuerAndSerialNumber) {
+    // Some producers (node-forge) mangle non-ASCII issuer names in the SignerIdentifier;
+    // accept a unique serial-number match: the signature check still binds the key.
+    const bySerial = certificates.filter((c) => c.asn.serialNumber.isEqual(sid.serialNumber));
+    if (bySerial.length === 1) {
+      signer = bySerial[0];
+      result.nameMismatch = true;
+    }
+  }
   if (!signer) return { ...result, problem: 'the signer certificate is not in the SignedData' };
   result.signer = signer;
   if (!hash || hash === 'MD5') return { ...result, problem: `unsupported digest algorithm ${si.digestAlgorithm.algorithmId}` };

@@ -15,6 +15,8 @@ export type { RevocationMode, RevocationFetcher, RevocationRequest, RevocationOp
 export { requestTimestamp, verifyTimestampToken } from './timestamp.js';
 export { signFile, verifyFile } from './cades.js';
 export type { SignFileOptions } from './cades.js';
+export { signPdf, verifyPdf } from './pades.js';
+export type { SignPdfOptions, PdfSignatureReport } from './pades.js';
 export type { RequestTimestampOptions, TimestampCheck } from './timestamp.js';
 export { createTestPki, AGENCY_SUBJECT, CITIZEN_SUBJECT } from './test-pki.js';
 export { writeTestPki, loadTestPki } from './test-pki-files.js';
