@@ -144,6 +144,14 @@ describe('createCitizenSignOn', () => {
     expect(error).toMatchObject({ code: 'AUTH_ID_TOKEN_INVALID', reason });
   });
 
+  it('says so when the JWKS cannot be read, rather than blaming the token endpoint', async () => {
+    server.jwksFailures = 1;
+    const error = await signIn(signOnWith()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdTokenInvalidError);
+    expect(error).toMatchObject({ reason: 'jwks-unavailable' });
+    expect((error as Error).message).toContain('HTTP 503');
+  });
+
   it('fetches the JWKS again when the portal rotates its signing key', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const signOn = signOnWith();

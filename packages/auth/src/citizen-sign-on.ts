@@ -177,7 +177,7 @@ export function createCitizenSignOn(options: CitizenSignOnOptions): CitizenSignO
           idTokenExpected: true,
         });
       } catch (error) {
-        throw toCallbackOrIdTokenError(error);
+        throw toCallbackOrIdTokenError(error, cfg.serverMetadata().jwks_uri);
       }
       const claims = response.claims() as IdTokenClaims;
       checkAcr(claims, checks.acr);

@@ -122,7 +122,9 @@ export type IdTokenFailureReason =
   | 'algorithm'
   | 'unknown-key'
   | 'missing-claim'
-  | 'malformed';
+  | 'malformed'
+  /** The portal's JWKS could not be read, so the signature could not be checked. */
+  | 'jwks-unavailable';
 
 /** The ID token from the portal failed validation; `reason` says which check. */
 export class IdTokenInvalidError extends AuthError {

@@ -31,7 +31,13 @@ function claimOf(error: CodedError): string | undefined {
 /** Authorization responses fail on these before any token is requested. */
 const CALLBACK_MESSAGES = [/"state"/, /"iss" \(issuer\) response parameter/, /response parameter "iss"/, /Authorization Code/];
 
-export function toCallbackOrIdTokenError(error: unknown): AuthError {
+/** The URL of the HTTP response an error is about, when openid-client attached one. */
+function responseUrl(error: CodedError): string | undefined {
+  const cause = error.cause as { url?: unknown } | undefined;
+  return typeof cause?.url === 'string' ? cause.url : undefined;
+}
+
+export function toCallbackOrIdTokenError(error: unknown, jwksUri: string | undefined): AuthError {
   if (error instanceof AuthError) return error;
   if (error instanceof AuthorizationResponseError) {
     return new CallbackError('authorization-error', `the portal sent back error=${error.error}${error.error_description ? `: ${error.error_description}` : ''}`, {
@@ -53,7 +59,14 @@ export function toCallbackOrIdTokenError(error: unknown): AuthError {
     const reason = /"state"/.test(inner.message) ? 'state' : 'malformed';
     return new CallbackError(reason, `the callback is not a valid answer to this sign-on: ${inner.message}`, { cause: error });
   }
-  if (error instanceof WWWAuthenticateChallengeError || inner.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || inner.code === 'OAUTH_RESPONSE_IS_NOT_JSON') {
+  const badResponse = inner.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || inner.code === 'OAUTH_RESPONSE_IS_NOT_JSON';
+  if (badResponse && jwksUri !== undefined && responseUrl(inner) === jwksUri) {
+    const status = (inner.cause as { status?: unknown }).status;
+    return new IdTokenInvalidError('jwks-unavailable', `the ID token could not be checked: the portal's JWKS ${jwksUri} answered HTTP ${String(status)}`, {
+      cause: error,
+    });
+  }
+  if (error instanceof WWWAuthenticateChallengeError || badResponse) {
     return new CallbackError('token-request', `the token endpoint did not answer the code exchange properly: ${inner.message}`, { cause: error });
   }
   if (error instanceof TypeError && !inner.code) {

@@ -68,6 +68,8 @@ export interface TestAuthServer {
   resourceRequests: number;
   /** Merged into client_credentials token answers (a key set to undefined is dropped), to test odd answers. */
   tokenAnswerPatch: Record<string, unknown> | undefined;
+  /** Answer the next this-many JWKS requests with 503. */
+  jwksFailures: number;
   /** Merged into the discovery document. */
   metadataPatch: Record<string, unknown> | undefined;
   /** Answer the next this-many discovery requests with 503. */
@@ -105,6 +107,7 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
     refuseAllTokens: false,
     issuedAcr: undefined,
     discoveryFailures: 0,
+    jwksFailures: 0,
     metadataPatch: undefined,
     tokenAnswerPatch: undefined,
     userInfoSub: undefined,
@@ -149,6 +152,10 @@ export async function startAuthServer(options: { secure?: (handler: Handler) => 
     }
     if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
       state.jwksRequests++;
+      if (state.jwksFailures > 0) {
+        state.jwksFailures--;
+        return json(res, 503, { error: 'temporarily_unavailable' });
+      }
       return json(res, 200, { keys: keys.map((k) => k.publicJwk) });
     }
     if (req.method === 'GET' && url.pathname === '/oauth2/authorize') return authorize(url, res);
