@@ -105,9 +105,26 @@ export class FakePortal {
     return jwt.sign(this.#keys.privateKey);
   }
 
+  /** A token with the right claims and kid but signed by a key that is not the portal's. */
+  async forgedToken(scope: string): Promise<string> {
+    const { privateKey } = await generateKeyPair('RS256');
+    return new SignJWT({ scope })
+      .setProtectedHeader({ alg: 'RS256', kid: 'portal-key-1' })
+      .setIssuer(this.url)
+      .setAudience('thanhhoa-motcua')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+  }
+
   /** X-DVC-Signature for a body the portal sends. */
   sign(body: unknown, party: TestParty = this.portalParty): Promise<string> {
     return signMessage(body, { privateKey: party.privateKey, certificates: party.chainPem });
+  }
+
+  /** Forget every dvcqg session, as a gateway does when they expire. */
+  expireSessions(): void {
+    this.#sessions.clear();
   }
 
   /** The statuses the portal holds for a dossier, in history order. */

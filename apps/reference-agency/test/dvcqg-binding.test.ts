@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceAgency, type ReferenceAgency } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { FakePortal } from './support/fake-portal.js';
+import { call, submission, waitFor } from './support/http.js';
+
+let portal: FakePortal;
+let agency: ReferenceAgency;
+let token: string;
+
+beforeAll(async () => {
+  portal = await FakePortal.start();
+  agency = await startReferenceAgency(loadConfig(portal.agencyEnv({ DVC_BINDING: 'dvcqg' })), { sync: { baseBackoffMs: 50 } });
+  token = await portal.token({ scope: 'agency.dossiers.write' });
+}, 60_000);
+
+afterAll(async () => {
+  await agency?.close();
+  await portal?.close();
+});
+
+const services = (code: string) =>
+  portal.calls.filter((c) => (c.body as { MaHoSo?: string; data?: { MaHoSo: string }[] })?.MaHoSo === code || (c.body as { data?: { MaHoSo: string }[] })?.data?.[0]?.MaHoSo === code).map((c) => {
+    const b = c.body as { service: string; isUpdating?: string };
+    return b.isUpdating ? `${b.service}:${b.isUpdating}` : b.service;
+  });
+
+describe('pushes in the dvcqg binding', () => {
+  it('looks the dossier up once, creates it with isUpdating False, then updates it and appends each step', async () => {
+    const res = await call(portal, agency.url, 'POST', '/v1/dossiers', { token, body: submission(), sign: true });
+    expect(res.status).toBe(201);
+    const code: string = res.body.MaHoSo;
+    await waitFor(() => portal.statuses(code).includes('10'), 'status 10 at the portal');
+    expect(portal.statuses(code)).toEqual(['2', '4', '9', '10']);
+    const seen = services(code);
+    expect(seen.slice(0, 3)).toEqual(['TraCuuHoSo', 'DongBoHoSoMC:False', 'CapNhatTienDoHoSoMC']);
+    expect(seen.filter((s) => s === 'TraCuuHoSo')).toHaveLength(1);
+    expect(seen.filter((s) => s === 'DongBoHoSoMC:True')).toHaveLength(3);
+    for (const c of portal.calls.filter((x) => x.path === '/dvcqg/integration')) expect((c.body as { madonvi: string }).madonvi).toBe('000.00.00.H56');
+  });
+
+  it('retries error_code 99 and logs in again after error_code 01, without losing or repeating a step', async () => {
+    portal.faults = { count: 2, status: 200, dvcqgCode: '99' };
+    const res = await call(portal, agency.url, 'POST', '/v1/dossiers', { token, body: submission(), sign: true });
+    const code: string = res.body.MaHoSo;
+    await waitFor(() => portal.statuses(code).includes('4'), 'status 4 at the portal');
+    portal.expireSessions();
+    await waitFor(() => portal.statuses(code).includes('10'), 'status 10 at the portal');
+    expect(portal.statuses(code)).toEqual(['2', '4', '9', '10']);
+    const entries = agency.services.outbox.entries(code);
+    expect(entries.every((e) => e.state === 'delivered')).toBe(true);
+    expect(entries[0]!.attempts).toBeGreaterThanOrEqual(2);
+  });
+});

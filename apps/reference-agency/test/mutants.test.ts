@@ -1,0 +1,141 @@
+import { parseDossierCode } from '@dvc-kit/validators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceAgency, type ReferenceAgency } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { MUTANTS, type MutantName } from '../src/mutants.js';
+import { FakePortal } from './support/fake-portal.js';
+import { call, submission, waitFor } from './support/http.js';
+
+let portal: FakePortal;
+let token: string;
+
+beforeAll(async () => {
+  portal = await FakePortal.start();
+  token = await portal.token({ scope: 'agency.dossiers.write agency.payments.write' });
+}, 60_000);
+
+afterAll(async () => {
+  await portal?.close();
+});
+
+interface Probe {
+  agency: ReferenceAgency;
+  post(path: string, body: unknown, extra?: Parameters<typeof call>[4]): ReturnType<typeof call>;
+  get(path: string, extra?: Parameters<typeof call>[4]): ReturnType<typeof call>;
+  submit(over?: Record<string, unknown>): Promise<string>;
+}
+
+const withdrawal = { LyDo: 'Nộp lại', NgayYeuCau: '20250702090000', SoDinhDanh: '038190004521' };
+const payment = (code: string) => ({ paymentId: 'PAY-AAAABBBB', MaHoSo: code, amount: 100000, currency: 'VND', status: 'paid', createdAt: '2025-07-01T08:20:00+07:00', transactionRef: 'PG1' });
+/** The first push of a dossier made after `since` (codes repeat across the probes' fresh databases). */
+const pushOf = async (submitting: Promise<string>) => {
+  const since = Date.now();
+  const code = await submitting;
+  return waitFor(() => portal.calls.find((c) => c.at >= since && c.path.includes(code)), `a push of ${code}`);
+};
+
+/** For each mutant: a probe that answers true when the defect shows. It must answer false on the reference. */
+const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
+  'dossier-code-grammar': async (p) => !parseDossierCode(await p.submit()).ok,
+  'dossier-code-reuse': async (p) => (await p.submit()) === (await p.submit()),
+  'public-lookup-leaks': async (p) => 'ChuHoSo' in (await p.get(`/v1/public/dossiers/${await p.submit()}`)).body,
+  'lookup-any-citizen': async (p) => (await p.get(`/v1/dossiers/${await p.submit()}`, { token: await portal.token({ SoDinhDanh: '001090000001' }) })).status === 200,
+  'token-signature-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { token: await portal.forgedToken('agency.dossiers.write') })).status === 201,
+  'token-audience-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { token: await portal.token({ scope: 'agency.dossiers.write', aud: 'x' }) })).status === 201,
+  'token-expiry-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { token: await portal.token({ scope: 'agency.dossiers.write', exp: Math.floor(Date.now() / 1000) - 600 }) })).status === 201,
+  'token-scope-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { token: await portal.token({ scope: 'agency.feedback.write' }) })).status === 201,
+  'request-signature-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { sign: false })).status === 201,
+  'validation-skipped': async (p) => (await p.post('/v1/dossiers', submission({ LoaiDoiTuong: '9' }))).status === 201,
+  'idempotency-ignored': async (p) => {
+    const body = submission();
+    const a = await p.post('/v1/dossiers', body, { idempotencyKey: 'same-key-0001' });
+    const b = await p.post('/v1/dossiers', body, { idempotencyKey: 'same-key-0001' });
+    return a.body.MaHoSo !== b.body.MaHoSo;
+  },
+  'idempotency-body-unchecked': async (p) => {
+    await p.post('/v1/dossiers', submission(), { idempotencyKey: 'same-key-0002' });
+    return (await p.post('/v1/dossiers', submission(), { idempotencyKey: 'same-key-0002' })).status !== 422;
+  },
+  'events-unsigned': async (p) => (await pushOf(p.submit())).signature === 'missing',
+  'events-badly-signed': async (p) => (await pushOf(p.submit())).signature === 'invalid',
+  'illegal-transition': async (p) => {
+    const code = await p.submit();
+    await waitFor(() => portal.statuses(code).includes('2'), 'status 2 at the portal');
+    p.agency.services.officials.runOnce(Date.now() + 3600_000);
+    const entry = await waitFor(() => p.agency.services.outbox.entries(code).find((e) => e.state !== 'pending' && e.id !== p.agency.services.outbox.entries(code)[0]!.id), 'the second push settled');
+    return entry.state === 'failed' && /409/.test(entry.lastError ?? '');
+  },
+  'late-sync': async (p) => {
+    const code = await p.submit();
+    return p.agency.services.outbox.entries(code)[0]!.dueAt - Date.now() > 15 * 60_000;
+  },
+  'push-dropped-on-failure': async (p) => {
+    portal.faults = { count: 1, status: 503 };
+    const code = await p.submit();
+    const entry = await waitFor(() => p.agency.services.outbox.entries(code).find((e) => e.attempts > 0 || e.state !== 'pending'), 'a push attempt');
+    portal.faults = { count: 0, status: 503 };
+    return entry.state === 'failed';
+  },
+  'supplement-any-status': async (p) => {
+    const code = await p.submit();
+    const body = { HoSoBoSungId: 'BS-1', NgayBoSung: '20250702100000', TaiLieuNop: [{ TepDinhKemId: 'f', TenTepDinhKem: 'a.pdf', MaThanhPhanHoSo: 'TP01' }] };
+    return (await p.post(`/v1/dossiers/${code}/supplements`, body)).status === 202;
+  },
+  'withdraw-after-final': async (p) => {
+    const code = await p.submit();
+    await p.post(`/v1/dossiers/${code}/withdrawal`, withdrawal);
+    return (await p.post(`/v1/dossiers/${code}/withdrawal`, withdrawal)).status === 200;
+  },
+  'withdraw-any-citizen': async (p) => (await p.post(`/v1/dossiers/${await p.submit()}/withdrawal`, { ...withdrawal, SoDinhDanh: '001090000001' })).status === 200,
+  'payment-double-credit': async (p) => {
+    const code = await p.submit();
+    await p.post('/v1/payment-notifications', payment(code));
+    await p.post('/v1/payment-notifications', payment(code));
+    return p.agency.services.store.history(code).length > 2;
+  },
+  'errors-as-500': async (p) => (await p.get('/no-such-path')).status === 500,
+  'stack-trace-leak': async (p) => {
+    p.agency.services.store.db.close();
+    const res = await p.get(`/v1/public/dossiers/000.00.06.H56-250701-0001`);
+    return res.status === 500 && /\n\s+at /.test(String(res.body?.detail));
+  },
+  'public-lookup-unlimited': async (p) => {
+    const code = await p.submit();
+    let last = 0;
+    for (let i = 0; i < 4; i++) last = (await p.get(`/v1/public/dossiers/${code}`)).status;
+    return last === 200;
+  },
+};
+
+async function probe(mutant: MutantName | undefined, name: MutantName): Promise<boolean> {
+  const env = portal.agencyEnv({ DVC_STEP_INTERVAL_MS: '3600000', DVC_PUBLIC_LOOKUP_LIMIT: '3', ...(mutant ? { DVC_MUTANT: mutant } : {}) });
+  const agency = await startReferenceAgency(loadConfig(env), { sync: { baseBackoffMs: 20 } });
+  const p: Probe = {
+    agency,
+    post: (path, body, extra = {}) => call(portal, agency.url, 'POST', path, { token, body, sign: true, ...extra }),
+    get: (path, extra = {}) => call(portal, agency.url, 'GET', path, extra),
+    async submit(over = {}) {
+      const res = await p.post('/v1/dossiers', submission(over));
+      if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body.MaHoSo as string;
+    },
+  };
+  try {
+    return await PROBES[name](p);
+  } finally {
+    await agency.close().catch(() => undefined);
+  }
+}
+
+describe('DVC_MUTANT defects', () => {
+  it('has a probe for every mutant', () => {
+    expect(Object.keys(PROBES).sort()).toEqual(Object.keys(MUTANTS).sort());
+  });
+
+  for (const name of Object.keys(MUTANTS) as MutantName[]) {
+    it(`${name}: the defect shows with the mutant and not on the reference`, async () => {
+      expect(await probe(name, name), 'mutant').toBe(true);
+      expect(await probe(undefined, name), 'reference').toBe(false);
+    }, 30_000);
+  }
+});
