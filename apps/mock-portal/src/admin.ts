@@ -1,4 +1,5 @@
 import { MockPortalError } from './errors.js';
+import { Forwarder, type ForwardCall } from './forwarder.js';
 import { toHar } from './har.js';
 import type { JournalQuery } from './journal.js';
 import type { MockPortalCore } from './portal.js';
@@ -23,7 +24,10 @@ function adminProblem(status: number, code: string, detail: string): PortalRespo
 export class AdminApi {
   private readonly routes: { method: string; pattern: RegExp; run: AdminRoute }[] = [];
 
+  readonly forwarder: Forwarder;
+
   constructor(private readonly core: MockPortalCore) {
+    this.forwarder = new Forwarder(core);
     this.add('GET', /^\/__admin\/health$/, async () => ({ status: 200, body: { status: 'ok', url: core.url, counts: core.store.counts() } }));
     this.add('GET', /^\/__admin\/systems$/, async () => ({ status: 200, body: { items: [...core.store.systems.values()].map(publicView) } }));
     this.add('POST', /^\/__admin\/systems$/, async (_r, _m, body) => ({ status: 201, body: await this.register(body as SystemRegistration) }));
@@ -51,6 +55,31 @@ export class AdminApi {
       return { status: 201, body: { access_token: await core.oidc.citizenAccessToken(clientId, person), token_type: 'Bearer', citizen: person } };
     });
     this.add('GET', /^\/__admin\/store$/, async () => ({ status: 200, body: core.store.counts() }));
+    this.add('GET', /^\/__admin\/dossiers$/, async (req) => {
+      const system = core.store.systems.get(req.query.get('clientId') ?? '');
+      if (!system) throw new MockPortalError('MOCK_SYSTEM_UNKNOWN', `no registered system ${JSON.stringify(req.query.get('clientId'))}`);
+      return { status: 200, body: { items: core.dossiers.list(system.agencyCode, {}) } };
+    });
+    this.add('GET', /^\/__admin\/forwards$/, async (req) => {
+      const clientId = req.query.get('clientId');
+      return { status: 200, body: { items: core.store.forwards.filter((f) => !clientId || f.clientId === clientId) } };
+    });
+    this.add('POST', /^\/__admin\/forward\/dossiers$/, async (_r, _m, body) => {
+      const b = (body ?? {}) as { clientId?: string; submission?: Record<string, unknown>; idempotencyKey?: string; tamperSignature?: boolean };
+      const extra: Partial<ForwardCall> = {};
+      if (b.idempotencyKey) extra.idempotencyKey = b.idempotencyKey;
+      if (b.tamperSignature) extra.tamperSignature = true;
+      return { status: 200, body: await this.forwarder.submitDossier(String(b.clientId), b.submission, extra) };
+    });
+    this.add('POST', /^\/__admin\/forward\/feedback$/, async (_r, _m, body) => {
+      const b = (body ?? {}) as { clientId?: string; feedback?: Record<string, unknown> };
+      return { status: 200, body: await this.forwarder.forwardFeedback(String(b.clientId), b.feedback) };
+    });
+    this.add('POST', /^\/__admin\/forward\/payments$/, async (_r, _m, body) => {
+      const b = (body ?? {}) as { clientId?: string; paymentId?: string; status?: 'paid' | 'failed' | 'expired' | 'refunded' };
+      return { status: 200, body: await this.forwarder.notifyPayment(String(b.clientId), String(b.paymentId), b.status ?? 'paid') };
+    });
+    this.add('POST', /^\/__admin\/forward\/call$/, async (_r, _m, body) => ({ status: 200, body: await this.forwarder.call((body ?? {}) as ForwardCall) }));
   }
 
   add(method: string, pattern: RegExp, run: AdminRoute): void {

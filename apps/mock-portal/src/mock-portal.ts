@@ -42,17 +42,23 @@ export async function createMockPortal(options: PortalOptions = {}): Promise<{ c
  * await portal.close();
  */
 export async function startMockPortal(options: MockPortalOptions = {}): Promise<MockPortal> {
-  const { core, admin } = await createMockPortal(options);
-  const server = createPortalServer((req) => core.handle(req));
+  // Listen first: the portal's URL goes into its test PKI (CRL and OCSP addresses).
+  let ready: MockPortalCore | undefined;
+  const server = createPortalServer((req) => {
+    if (!ready) return Promise.resolve({ status: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '1' }, body: '{"type":"https://dvc-kit.dev/problems/unavailable","title":"Service unavailable","status":503,"detail":"starting"}' });
+    return ready.handle(req);
+  });
   server.keepAliveTimeout = 30_000;
-  let url: string;
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  let built: { core: MockPortalCore; admin: AdminApi };
   try {
-    url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+    built = await createMockPortal({ ...options, baseUrl: options.publicUrl ?? options.baseUrl ?? url });
   } catch (e) {
-    await core.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     throw e;
   }
-  core.setBaseUrl(options.publicUrl ?? options.baseUrl ?? url);
+  const { core, admin } = built;
+  ready = core;
   let closed: Promise<void> | undefined;
   return {
     url: core.url,

@@ -4,6 +4,7 @@ import { createTestPki, loadTestPki, writeTestPki, type TestParty, type TestPki 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreLog } from './persistence.js';
+import { seedStore } from './seed.js';
 import { MockPortalError } from './errors.js';
 import { parseBody } from './body-parsing.js';
 import { Catalogue } from './catalogue.js';
@@ -39,15 +40,20 @@ export interface PortalOptions {
   /** Keep at most this many journal entries (default 5000). */
   journalCapacity?: number;
   clock?: Clock;
+  /** Seed feedback and other starting data (default true). */
+  seedData?: boolean;
   /** Keep the store in this directory (append-only log, fsync before acknowledging) and the test PKI beside it. */
   dataDir?: string;
 }
 
-async function openPki(dataDir: string | undefined): Promise<TestPki> {
-  if (!dataDir) return createTestPki({ serve: false });
+/** Where the portal serves its test PKI's CRLs and OCSP (so that agency systems can check its certificate). */
+export const PKI_PATH = '/__pki';
+
+async function openPki(dataDir: string | undefined, baseUrl: string): Promise<TestPki> {
+  if (!dataDir) return createTestPki({ serve: false, baseUrl });
   const dir = join(dataDir, 'pki');
   if (existsSync(join(dir, 'pki.json'))) return loadTestPki(dir, { serve: false });
-  const pki = await createTestPki({ serve: false });
+  const pki = await createTestPki({ serve: false, baseUrl });
   await writeTestPki(pki, dir);
   return pki;
 }
@@ -139,12 +145,14 @@ export class MockPortalCore {
   }
 
   static async create(options: PortalOptions = {}): Promise<MockPortalCore> {
-    const pki = options.pki ?? (await openPki(options.dataDir));
+    const baseUrl = (options.baseUrl ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
+    const pki = options.pki ?? (await openPki(options.dataDir, `${baseUrl}${PKI_PATH}`));
     const signer = await pki.issueEndEntity({
       subject: { commonName: 'Cổng Dịch vụ công quốc gia (mock)', organization: 'Văn phòng Chính phủ', country: 'VN' },
       issuer: 'governmentCa',
     });
     const core = new MockPortalCore(options, await SigningKeys.create(), pki, signer, options.pki === undefined);
+    if (options.seedData !== false) seedStore(core.store, core.catalogue, new SeededRandom(`${options.seed ?? 1}:data`));
     if (options.dataDir) core.log = new StoreLog(options.dataDir, core.store);
     return core;
   }
@@ -176,6 +184,7 @@ export class MockPortalCore {
     const t0 = performance.now();
     const given = req.headers['x-request-id'];
     const requestId = given && REQUEST_ID.test(given) ? given : `req_${(++this.requestCounter).toString(36)}_${startedAt.toString(36)}`;
+    if (req.path.startsWith(`${PKI_PATH}/`)) return this.servePki(req);
     if (this.extraRoutes && req.path.startsWith('/__')) {
       const answer = await this.extraRoutes(req);
       if (answer) return answer;
@@ -218,6 +227,17 @@ export class MockPortalCore {
       fault: decision.kind === 'none' ? undefined : decision.label,
     });
     return response;
+  }
+
+  private async servePki(req: PortalRequest): Promise<PortalResponse> {
+    const rest = req.path.slice(PKI_PATH.length);
+    const type = rest.startsWith('/crl') ? 'application/pkix-crl' : rest.startsWith('/ocsp') ? 'application/ocsp-response' : 'application/timestamp-reply';
+    try {
+      const body = await this.pki.fetcher({ url: `${this.pki.urls.base}${rest}`, method: req.method === 'POST' ? 'POST' : 'GET', ...(req.body ? { body: req.body } : {}), ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}) });
+      return { status: 200, headers: { 'content-type': type }, body };
+    } catch (e) {
+      return { status: 404, headers: { 'content-type': 'text/plain' }, body: (e as Error).message };
+    }
   }
 
   private serialize(result: ResolverResult, requestId: string): PortalResponse {
