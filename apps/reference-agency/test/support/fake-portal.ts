@@ -36,7 +36,7 @@ export class FakePortal {
   readonly calls: PortalCall[] = [];
   readonly records = new Map<string, PortalRecord>();
   /** Answer the next n dossier writes with this HTTP status (or dvcqg error_code). */
-  faults: { count: number; status: number; dvcqgCode?: string } = { count: 0, status: 503 };
+  faults: { count: number; status: number; dvcqgCode?: string; retryAfter?: string } = { count: 0, status: 503 };
   readonly #eventKeys = new Map<string, string>();
   #server!: Server;
   #keys!: { privateKey: CryptoKey; publicKey: CryptoKey; jwk: JWK };
@@ -144,7 +144,7 @@ export class FakePortal {
     }
     const url = new URL(req.url ?? '/', this.url);
     const reply = (status: number, payload: unknown, type = 'application/json') => {
-      res.writeHead(status, { 'content-type': type });
+      res.writeHead(status, { 'content-type': type, ...(status >= 400 && this.faults.retryAfter ? { 'retry-after': this.faults.retryAfter } : {}) });
       res.end(JSON.stringify(payload));
       return status;
     };

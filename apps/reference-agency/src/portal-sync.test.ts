@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakePortal } from '../test/support/fake-portal.js';
+import { loadConfig, type AgencyConfig } from './config.js';
+import { openDatabase, type Db } from './database.js';
+import { DossierStore } from './dossier-store.js';
+import { MessageSigner } from './message-signature.js';
+import { noMutant } from './mutants.js';
+import { Outbox } from './outbox.js';
+import { PortalSync, restPusher } from './portal-sync.js';
+
+let portal: FakePortal;
+let config: AgencyConfig;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  portal = await FakePortal.start();
+  config = loadConfig(portal.agencyEnv());
+}, 60_000);
+
+afterAll(async () => {
+  await portal?.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function setup(): { db: Db; store: DossierStore; outbox: Outbox; sync: PortalSync } {
+  const dir = mkdtempSync(join(tmpdir(), 'ra-sync-'));
+  dirs.push(dir);
+  const db = openDatabase(dir);
+  const store = new DossierStore(db, { mutant: noMutant, installId: dir.slice(-6) });
+  const outbox = new Outbox(db);
+  const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: 'soft-fail', mutant: noMutant });
+  const sync = new PortalSync(outbox, store, restPusher(config, signer), false, { baseBackoffMs: 20, maxBackoffMs: 100 });
+  return { db, store, outbox, sync };
+}
+
+function receive(store: DossierStore, unit: string): string {
+  return store.receive({
+    agencyCode: unit,
+    submission: { MaHoSoQuocGia: `N-${unit}`, MaTTHC: '2.000720', MaCoQuanThucHien: unit, ChuHoSo: 'A', LoaiDoiTuong: '1', NgayNopHoSo: '20250701080000' },
+    dossier: { MaTTHC: '2.000720', TenTTHC: 'x', KenhThucHien: '2', ChuHoSo: 'A', LoaiDoiTuong: '1', NgayTiepNhan: '20250701080000', NgayHenTra: '20250704170000', TrangThaiHoSo: '2' },
+    step: { NguoiXuLy: 'Hệ thống', NoiDungXuLy: 'Tiếp nhận', TrangThai: '2' },
+    nextStepAt: Date.now() + 3600_000,
+  }).code;
+}
+
+async function drain(sync: PortalSync, outbox: Outbox, code: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (outbox.entries(code).some((e) => e.state === 'pending')) {
+    if (Date.now() > end) throw new Error('outbox did not drain');
+    await sync.runOnce();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('PortalSync (rest)', () => {
+  it('retries 503s with backoff, honouring Retry-After, and delivers in order', async () => {
+    const { store, outbox, sync } = setup();
+    const code = receive(store, '000.00.11.H56');
+    store.applyStep(code, { step: { NguoiXuLy: 'B', NoiDungXuLy: 'Thụ lý', TrangThai: '4' } });
+    portal.faults = { count: 2, status: 503, retryAfter: '0' };
+    await drain(sync, outbox, code);
+    const [first, second] = outbox.entries(code);
+    expect(first).toMatchObject({ state: 'delivered', attempts: 3 });
+    expect(second).toMatchObject({ state: 'delivered', attempts: 1 });
+    expect(portal.statuses(code)).toEqual(['2', '4']);
+  });
+
+  it('sets aside what the portal refuses for good, and goes on with the next change', async () => {
+    const { store, outbox, sync } = setup();
+    const code = receive(store, '000.00.12.H56');
+    store.applyStep(code, { step: { NguoiXuLy: 'B', NoiDungXuLy: 'Thụ lý', TrangThai: '4' } });
+    portal.faults = { count: 1, status: 422 };
+    await drain(sync, outbox, code);
+    const [first, second] = outbox.entries(code);
+    expect(first).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(first!.lastError).toMatch(/HTTP 422/);
+    // Each push carries the whole record, so the next change still lands.
+    expect(second!.state).toBe('delivered');
+    expect(portal.statuses(code)).toEqual(['4']);
+  });
+
+  it('renews a token the portal rejects, within the same attempt', async () => {
+    const { store, outbox, sync } = setup();
+    const code = receive(store, '000.00.13.H56');
+    portal.faults = { count: 1, status: 401 };
+    await drain(sync, outbox, code);
+    expect(outbox.entries(code)[0]).toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+});
+
+describe('DossierStore', () => {
+  it('refuses an illegal transition and changes nothing; history is append-only', () => {
+    const { store } = setup();
+    const code = receive(store, '000.00.14.H56');
+    expect(() => store.applyStep(code, { step: { NguoiXuLy: 'B', NoiDungXuLy: 'x', TrangThai: '10' } })).toThrow(/cannot go from 2 to 10/);
+    expect(store.get(code)!.status).toBe('2');
+    expect(store.history(code)).toHaveLength(1);
+    store.applyStep(code, { step: { NguoiXuLy: 'B', NoiDungXuLy: 'ghi chú', TrangThai: '2' } });
+    store.applyStep(code, { step: { NguoiXuLy: 'B', NoiDungXuLy: 'rút', TrangThai: '7' } });
+    expect(store.history(code).map((s) => s.TrangThai)).toEqual(['2', '2', '7']);
+    expect(store.get(code)!.endedAt).toMatch(/^\d{14}$/);
+    expect(() => store.applyStep(code, { step: { NguoiXuLy: 'B', NoiDungXuLy: 'x', TrangThai: '4' } })).toThrow(/cannot go from 7 to 4/);
+  });
+});
