@@ -17,6 +17,11 @@ export function canonicalize(value: unknown): string {
 }
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
+// String.prototype.isWellFormed (Node 20) is much faster than the regular expression on long strings.
+const wellFormed = (s: string): boolean => {
+  const f = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  return f ? f.call(s) : !LONE_SURROGATE.test(s);
+};
 
 function write(value: unknown, out: string[], seen: Set<object>, path: string): void {
   if (value === null) {
@@ -35,7 +40,7 @@ function write(value: unknown, out: string[], seen: Set<object>, path: string): 
       out.push(JSON.stringify(value));
       return;
     case 'string':
-      if (LONE_SURROGATE.test(value)) {
+      if (!wellFormed(value)) {
         throw new CanonicalizationError(`${path}: string contains a lone UTF-16 surrogate, which I-JSON (RFC 7493) forbids`);
       }
       out.push(JSON.stringify(value));
@@ -70,7 +75,7 @@ function write(value: unknown, out: string[], seen: Set<object>, path: string): 
     out.push('{');
     keys.forEach((key, i) => {
       if (i > 0) out.push(',');
-      if (LONE_SURROGATE.test(key)) {
+      if (!wellFormed(key)) {
         throw new CanonicalizationError(`${path}: property name contains a lone UTF-16 surrogate`);
       }
       out.push(JSON.stringify(key), ':');

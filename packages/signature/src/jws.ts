@@ -158,10 +158,15 @@ function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+// SPKI export costs ~0.4 ms under OpenSSL 3: remember it per key and per certificate.
 const matchedKeys = new WeakMap<object, string>();
 
 function assertKeyMatches(leaf: ParsedCertificate, key: ReturnType<typeof toPrivateKey>): void {
-  const leafSpki = leaf.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+  let leafSpki = matchedKeys.get(leaf);
+  if (!leafSpki) {
+    leafSpki = leaf.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    matchedKeys.set(leaf, leafSpki);
+  }
   let spki = matchedKeys.get(key);
   if (!spki) {
     spki = createPublicKey(key).export({ format: 'der', type: 'spki' }).toString('base64');
