@@ -59,6 +59,11 @@ export interface CheckDefinition<Env = unknown> {
   bindings?: Binding[];
   /** Abort after this long; default 30 s. */
   timeoutMs?: number;
+  /**
+   * Runs alone, after every other check (it changes shared state: fault injection on the
+   * portal, exhausting a rate limit).
+   */
+  exclusive?: boolean;
   run(ctx: CheckContext<Env>): Promise<void>;
 }
 

@@ -216,18 +216,27 @@ export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<Ch
   }
   options.onProgress?.({ type: 'start', total: selected.length });
   const results: CheckResult[] = new Array(selected.length);
-  let next = 0;
   let done = 0;
+  const runAt = async (index: number): Promise<void> => {
+    const result = await runCheck(selected[index]!, options, unreachable);
+    results[index] = result;
+    done++;
+    options.onProgress?.({ type: 'check', result, done, total: selected.length });
+  };
+  // Shared-state checks run alone once the others are done.
+  const order = [...selected.keys()].sort((a, b) => Number(selected[a]!.exclusive ?? false) - Number(selected[b]!.exclusive ?? false));
+  const firstExclusive = order.findIndex((i) => selected[i]!.exclusive);
+  const parallel = firstExclusive === -1 ? order : order.slice(0, firstExclusive);
+  const serial = firstExclusive === -1 ? [] : order.slice(firstExclusive);
+  let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < selected.length) {
-      const index = next++;
-      const result = await runCheck(selected[index]!, options, unreachable);
-      results[index] = result;
-      done++;
-      options.onProgress?.({ type: 'check', result, done, total: selected.length });
+    while (next < parallel.length) {
+      const index = parallel[next++]!;
+      await runAt(index);
     }
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, selected.length || 1));
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, parallel.length || 1));
   await Promise.all(Array.from({ length: concurrency }, worker));
+  for (const index of serial) await runAt(index);
   return results;
 }

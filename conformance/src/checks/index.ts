@@ -1,0 +1,17 @@
+import type { Check } from './support.js';
+import { citizenRequestChecks } from './citizen-requests.js';
+import { contractChecks } from './contract.js';
+import { exclusiveChecks } from './exclusive.js';
+import { lookupChecks } from './lookup.js';
+import { receptionChecks } from './reception.js';
+import { securityChecks } from './security.js';
+
+/** Every check of the suite, in a stable order (shards split this list). */
+export const allChecks: readonly Check[] = Object.freeze([
+  ...receptionChecks,
+  ...securityChecks,
+  ...lookupChecks,
+  ...citizenRequestChecks,
+  ...contractChecks,
+  ...exclusiveChecks,
+]);

@@ -1,0 +1,193 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createTestPki, signMessage, type TestParty, type TestPki } from '@dvc-kit/signature';
+import { startMockPortal, TEST_CITIZENS, type JournalEntry, type MockPortal, type SystemCredentials } from '@dvc-kit/mock-portal';
+import type { DossierRecord, UserInfo } from '@dvc-kit/spec';
+import { SignJWT, type CryptoKey, type KeyObject } from 'jose';
+import { ConformanceError } from '../errors.js';
+
+/** A request the system under test made to the portal, with what the portal answered. */
+export interface PortalRequestRecord {
+  id: number;
+  at: number;
+  method: string;
+  path: string;
+  operationId: string | undefined;
+  headers: Record<string, string>;
+  body: unknown;
+  rawBody: string;
+  status: number;
+  responseBody: string;
+}
+
+export interface SystemTokenOptions {
+  scope?: string;
+  /** Default: the system's client id. */
+  audience?: string | string[];
+  issuer?: string;
+  /** Seconds from now; negative makes an expired token. Default 300. */
+  expiresIn?: number;
+  /** Sign with this key instead of the portal's (a key not in the JWKS). */
+  foreignKey?: KeyObject;
+  extraClaims?: Record<string, unknown>;
+}
+
+export const AGENCY_SCOPES = ['agency.dossiers.write', 'agency.payments.write', 'agency.feedback.write', 'agency.statistics.read'] as const;
+
+/**
+ * The national-portal half of the suite: the mock portal, started in-process, plus what a
+ * check needs to act as the portal towards the system under test (tokens signed with the
+ * portal's JWKS key, message signatures with the portal's government-CA certificate) and
+ * to see what the system sent to the portal.
+ */
+export class PortalSide {
+  private constructor(
+    readonly portal: MockPortal,
+    readonly pki: TestPki,
+    readonly credentials: SystemCredentials,
+    readonly binding: 'rest' | 'dvcqg',
+  ) {}
+
+  static async start(options: { seed: number; agencyCode: string; callbackBaseUrl: string; binding: 'rest' | 'dvcqg'; clientId?: string }): Promise<PortalSide> {
+    let pki: TestPki | undefined;
+    let portal: MockPortal | undefined;
+    try {
+      // Served, so that revocation checks by the system under test get real CRL/OCSP answers.
+      pki = await createTestPki({ serve: true });
+      portal = await startMockPortal({ port: 0, host: '127.0.0.1', seed: options.seed, pki });
+      const res = await fetch(`${portal.url}/__admin/systems`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          agencyCode: options.agencyCode,
+          clientId: options.clientId ?? `conformance-${options.agencyCode.replace(/\./g, '')}-${randomUUID().slice(0, 8)}`,
+          name: 'System under conformance test',
+          callbackBaseUrl: options.callbackBaseUrl,
+          issueCertificate: true,
+        }),
+      });
+      const body = (await res.json()) as SystemCredentials & { detail?: string };
+      if (res.status !== 201) throw new Error(`registration refused (${res.status}): ${body.detail ?? JSON.stringify(body)}`);
+      return new PortalSide(portal, pki, body, options.binding);
+    } catch (error) {
+      await portal?.close().catch(() => undefined);
+      await pki?.close().catch(() => undefined);
+      throw new ConformanceError('ERR_PORTAL_START_FAILED', `Could not start the mock national portal: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  get url(): string {
+    return this.portal.url;
+  }
+
+  get clientId(): string {
+    return this.credentials.clientId;
+  }
+
+  get agencyCode(): string {
+    return this.credentials.agencyCode;
+  }
+
+  /** The portal's message-signing party (government CA certificate). */
+  get signer(): TestParty {
+    return this.portal.core.signer;
+  }
+
+  /** A bearer token as the portal issues it to call the system (aud = the system's client id). */
+  async systemToken(options: SystemTokenOptions = {}): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const key = this.portal.core.keys.current;
+    const jwt = new SignJWT({ scope: options.scope ?? AGENCY_SCOPES.join(' '), client_id: 'dvcqg-portal', ...options.extraClaims })
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
+      .setIssuer(options.issuer ?? this.portal.url)
+      .setAudience(options.audience ?? this.clientId)
+      .setSubject('dvcqg-portal')
+      .setIssuedAt(now - (options.expiresIn !== undefined && options.expiresIn < 0 ? 600 : 0))
+      .setExpirationTime(now + (options.expiresIn ?? 300))
+      .setJti(randomUUID());
+    return jwt.sign((options.foreignKey ?? key.privateKey) as CryptoKey | KeyObject);
+  }
+
+  /** A key pair the portal's JWKS does not hold (to forge tokens). */
+  foreignKey(): KeyObject {
+    return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  }
+
+  /** A citizen's access token from the portal's sign-on (aud = the system's client id, claim SoDinhDanh). */
+  citizenToken(citizen: UserInfo): Promise<string> {
+    return this.portal.core.oidc.citizenAccessToken(this.clientId, citizen);
+  }
+
+  get citizens(): readonly UserInfo[] {
+    return TEST_CITIZENS;
+  }
+
+  /** X-DVC-Signature as the portal signs its messages. */
+  sign(body: unknown, party: TestParty = this.signer): Promise<string> {
+    return signMessage(body, { privateKey: party.privateKey, certificates: party.chainPem });
+  }
+
+  /** A certificate from the government CA of another PKI: valid-looking but untrusted. */
+  async untrustedSigner(): Promise<TestParty> {
+    const other = await createTestPki({ serve: false });
+    return other.issueEndEntity({ subject: { commonName: 'Cổng giả mạo', organization: 'Không tin cậy', country: 'VN' }, issuer: 'governmentCa' });
+  }
+
+  /** The requests the system under test made to the portal, oldest first. */
+  requests(filter: { sinceId?: number; operationIds?: string[] } = {}): PortalRequestRecord[] {
+    return this.portal.journal
+      .raw()
+      // One system is registered per portal, so everything but the suite's own admin calls is the system's.
+      .filter((e) => !e.path.startsWith('/__admin'))
+      .filter((e) => (filter.sinceId === undefined || e.id > filter.sinceId) && (!filter.operationIds || (e.operationId !== undefined && filter.operationIds.includes(e.operationId))))
+      .map(toRecord);
+  }
+
+  /** The journal's last id (to look only at what comes after). */
+  get lastRequestId(): number {
+    const raw = this.portal.journal.raw();
+    return raw.length > 0 ? raw[raw.length - 1]!.id : 0;
+  }
+
+  /** What the portal holds for a dossier (as synced by the system). */
+  dossier(MaHoSo: string): DossierRecord | undefined {
+    return this.portal.store.dossiers.get(MaHoSo);
+  }
+
+  /** Polls until `probe` returns a value (or the deadline passes, then undefined). */
+  async waitFor<T>(probe: () => T | undefined, timeoutMs: number, signal?: AbortSignal): Promise<T | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = probe();
+      if (value !== undefined) return value;
+      if (Date.now() >= deadline || signal?.aborted) return undefined;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.portal.close();
+    await this.pki.close();
+  }
+}
+
+function toRecord(e: JournalEntry): PortalRequestRecord {
+  const rawBody = e.requestBody ? Buffer.from(e.requestBody).toString('utf8') : '';
+  let body: unknown;
+  try {
+    body = rawBody ? JSON.parse(rawBody) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return {
+    id: e.id,
+    at: e.startedAt,
+    method: e.method,
+    path: e.path,
+    operationId: e.operationId,
+    headers: e.requestHeaders,
+    body,
+    rawBody,
+    status: e.status,
+    responseBody: typeof e.responseBody === 'string' ? e.responseBody : Buffer.from(e.responseBody).toString('utf8'),
+  };
+}
