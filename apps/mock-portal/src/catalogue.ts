@@ -1,63 +1,13 @@
 /**
  * The catalogue and reference data the portal serves, from @dvc-kit/spec's reference data
- * (procedures, provincial committees, ministries, provinces as of a date). The reference
- * exports are read by name so that the mock keeps working while the spec adds them.
+ * (procedures, provincial committees, ministries, provinces as of a date).
  */
-import * as spec from '@dvc-kit/spec';
+import { allProvinces, ministries as referenceMinistries, procedures as referenceProcedures, provincialAgencies } from '@dvc-kit/spec';
 import type { Agency, NationalPortal, Procedure } from '@dvc-kit/spec';
 
 type Province = NationalPortal.components['schemas']['Province'];
 type Ministry = NationalPortal.components['schemas']['Ministry'];
-
-interface RefProcedure {
-  MaTTHC: string;
-  TenTTHC: string;
-  MaLinhVuc: string;
-  TenLinhVuc: string;
-  agencyLevel: 'ministry' | 'province' | 'district' | 'commune';
-  ministryCode?: string;
-  onlineLevel: 'full' | 'partial';
-  allowsCrossLocality: boolean;
-  processingDays: number;
-  fees?: readonly { TenPhiLePhi: string; Gia: number; LoaiPhiLePhi: '1' | '2' }[];
-}
-interface RefProvincialAgency {
-  agencyCode: string;
-  name: string;
-  provinceCode: string;
-  validFrom: string | null;
-  validTo: string | null;
-}
-interface RefMinistry {
-  code: string;
-  agencyCode: string;
-  name: string;
-  nameEn: string;
-  kind: 'ministry' | 'ministry-level';
-  validFrom: string | null;
-  validTo: string | null;
-  successorCode?: string;
-}
-interface RefProvince {
-  code: string;
-  name: string;
-  fullName: string;
-  type: 'province' | 'municipality';
-  validFrom: string | null;
-  validTo: string | null;
-  successorCode?: string;
-  citizenIdCode?: string;
-  mergedFrom?: readonly string[];
-}
-
-const exported = spec as unknown as Record<string, unknown>;
-
-// Used only until the spec exports its procedure list: three procedures of DOMAIN.md.
-const FALLBACK_PROCEDURES: RefProcedure[] = [
-  { MaTTHC: '1.001612', TenTTHC: 'Đăng ký thành lập hộ kinh doanh', MaLinhVuc: 'G09-TL01', TenLinhVuc: 'Thành lập và hoạt động của hộ kinh doanh', agencyLevel: 'commune', ministryCode: 'G09', onlineLevel: 'full', allowsCrossLocality: true, processingDays: 3, fees: [{ TenPhiLePhi: 'Lệ phí đăng ký hộ kinh doanh', Gia: 100000, LoaiPhiLePhi: '1' }] },
-  { MaTTHC: '1.001193', TenTTHC: 'Thủ tục đăng ký khai sinh', MaLinhVuc: 'HOTICH', TenLinhVuc: 'Hộ tịch', agencyLevel: 'commune', ministryCode: 'G15', onlineLevel: 'full', allowsCrossLocality: false, processingDays: 0 },
-  { MaTTHC: '2.000477', TenTTHC: 'Cấp giấy phép xây dựng', MaLinhVuc: 'XAYDUNG', TenLinhVuc: 'Xây dựng', agencyLevel: 'commune', ministryCode: 'G14', onlineLevel: 'partial', allowsCrossLocality: false, processingDays: 15 },
-];
+type RefProcedure = (typeof referenceProcedures)[number];
 
 function vietnamDay(at: Date | string | undefined): string {
   if (typeof at === 'string') return at;
@@ -92,11 +42,11 @@ export class Catalogue {
   private readonly agencyRecords: Agency[];
 
   constructor() {
-    const refs = (exported.procedures as RefProcedure[] | undefined) ?? FALLBACK_PROCEDURES;
+    const refs = referenceProcedures;
     this.procedures = refs.map(toProcedure).sort((a, b) => (a.MaTTHC < b.MaTTHC ? -1 : 1));
     this.byCode = new Map(this.procedures.map((p) => [p.MaTTHC, p]));
-    const committees = (exported.provincialAgencies as RefProvincialAgency[] | undefined) ?? [];
-    const ministries = (exported.ministries as RefMinistry[] | undefined) ?? [];
+    const committees = provincialAgencies;
+    const ministries = referenceMinistries;
     const agencies: Agency[] = [];
     for (const c of committees) {
       agencies.push({ code: c.agencyCode, name: c.name, kind: 'province', provinceCode: c.provinceCode, validFrom: c.validFrom, validTo: c.validTo });
@@ -151,7 +101,7 @@ export class Catalogue {
   }
 
   provinces(asOf?: string): Province[] {
-    const list = (exported.allProvinces as RefProvince[] | undefined) ?? [];
+    const list = allProvinces;
     const day = vietnamDay(asOf);
     return list.filter((p) => inForce(p, day)).map((p) => {
       const out: Province = { code: p.code, name: p.name, fullName: p.fullName, type: p.type, validFrom: p.validFrom, validTo: p.validTo };
@@ -163,7 +113,7 @@ export class Catalogue {
   }
 
   ministries(asOf?: string): Ministry[] {
-    const list = (exported.ministries as RefMinistry[] | undefined) ?? [];
+    const list = referenceMinistries;
     const day = vietnamDay(asOf);
     return list.filter((m) => inForce(m, day)).map((m) => {
       const out: Ministry = { code: m.agencyCode, name: m.name, nameEn: m.nameEn, kind: m.kind === 'ministry' ? 'ministry' : 'ministry-level-agency', validFrom: m.validFrom, validTo: m.validTo };

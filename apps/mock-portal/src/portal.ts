@@ -170,7 +170,7 @@ export class MockPortalCore {
 
   /** Every token and dvcqg session issued so far stops working (fault injection). */
   expireCredentials(): void {
-    this.tokens.revokedBefore = this.clock.now() + 1000;
+    this.tokens.generation++;
     this.dvcqg.expireAll();
   }
 

@@ -30,6 +30,7 @@ export class OAuthError extends Error {
 interface CachedToken {
   caller: Caller;
   exp: number;
+  gen: number;
 }
 
 export interface TokenServiceOptions {
@@ -49,8 +50,8 @@ export interface TokenServiceOptions {
 export class TokenService {
   private readonly usedJti = new Map<string, number>();
   private readonly verified = new Map<string, CachedToken>();
-  /** Fault injection: tokens issued before this instant are treated as expired. */
-  revokedBefore = 0;
+  /** Fault injection: tokens of an older generation are treated as expired. */
+  generation = 0;
 
   constructor(private readonly options: TokenServiceOptions) {}
 
@@ -162,7 +163,7 @@ export class TokenService {
     const now = Math.floor(this.options.clock.now() / 1000);
     const ttl = this.options.accessTokenTtlSeconds;
     const key = this.options.keys.current;
-    const token = await new SignJWT({ scope: scopes.join(' '), agency: system.agencyCode, client_id: system.clientId })
+    const token = await new SignJWT({ scope: scopes.join(' '), agency: system.agencyCode, client_id: system.clientId, gen: this.generation })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer())
       .setAudience(ACCESS_TOKEN_AUDIENCE)
@@ -183,7 +184,7 @@ export class TokenService {
     const cached = this.verified.get(token);
     if (cached) {
       if (cached.exp * 1000 <= now) throw unauthorized('The access token has expired.');
-      if (cached.exp * 1000 - this.options.accessTokenTtlSeconds * 1000 < this.revokedBefore) throw unauthorized('The access token has expired.');
+      if (cached.gen !== this.generation) throw unauthorized('The access token has expired.');
       return cached.caller;
     }
     let payload: JWTPayload;
@@ -201,7 +202,7 @@ export class TokenService {
       if (code === 'ERR_JWT_EXPIRED') throw unauthorized('The access token has expired.');
       throw unauthorized(`The access token is not valid: ${(e as Error).message}`);
     }
-    if ((payload.iat ?? 0) * 1000 < this.revokedBefore) throw unauthorized('The access token has expired.');
+    if ((payload.gen ?? 0) !== this.generation) throw unauthorized('The access token has expired.');
     const sub = String(payload.sub);
     let caller: Caller;
     if (typeof payload.agency === 'string') {
@@ -210,7 +211,7 @@ export class TokenService {
       caller = { kind: 'citizen', sub, clientId: String(payload.client_id ?? ''), scopes: new Set(String(payload.scope ?? '').split(' ').filter(Boolean)) };
     }
     if (this.verified.size > 50_000) this.verified.clear();
-    this.verified.set(token, { caller, exp: payload.exp! });
+    this.verified.set(token, { caller, exp: payload.exp!, gen: this.generation });
     return caller;
   }
 }

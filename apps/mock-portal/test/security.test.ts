@@ -59,6 +59,10 @@ describe('security matrix', () => {
     expect(r.headers['content-type']).toBe('application/problem+json');
   });
 
+  it('accepts a well-formed portal token (the control for the refusals below)', async () => {
+    expect((await readDossier(`Bearer ${await portalSigned({})}`)).status).toBe(200);
+  });
+
   it('refuses an expired token', async () => {
     const r = await readDossier(`Bearer ${await portalSigned({}, { exp: Math.floor(Date.now() / 1000) - 5 })}`);
     expect(r.status).toBe(401);
