@@ -15,7 +15,7 @@ import { MessageSigner } from './message-signature.js';
 import { Officials, OFFICIALS } from './officials.js';
 import { Outbox } from './outbox.js';
 import { PortalDiscovery } from './portal-discovery.js';
-import { dvcqgPusher, PortalSync, restPusher, type PortalPusher, type SyncOptions } from './portal-sync.js';
+import { clientPusher, PortalSync, type PortalPusher, type SyncOptions } from './portal-sync.js';
 import { PortalTokenVerifier } from './portal-token.js';
 import { listOfferedProcedures } from './procedures-api.js';
 import { RateLimiter } from './rate-limit.js';
@@ -124,7 +124,8 @@ export async function startReferenceAgency(config: AgencyConfig, options: StartO
     secret,
     version: VERSION,
   };
-  const pusher = options.pusher ?? (config.binding === 'dvcqg' ? dvcqgPusher(config, signer, store) : restPusher(config, signer));
+  const client = options.pusher ? undefined : clientPusher(config, signer, mutant);
+  const pusher = options.pusher ?? client!;
   const sync = new PortalSync(outbox, store, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, ...(options.log ? { log: options.log } : {}) });
   const server: Server = createServer(createListener(routes(services, db), { mutant, ...(options.log ? { log: options.log } : {}) }));
   await new Promise<void>((resolve, reject) => {
@@ -148,6 +149,7 @@ export async function startReferenceAgency(config: AgencyConfig, options: StartO
       officials.stop();
       clearInterval(feedbackTimer);
       await sync.stop();
+      await client?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -20,7 +20,6 @@ const MIGRATIONS: string[] = [
      paid INTEGER NOT NULL DEFAULT 0,
      next_step_at INTEGER,
      ended_at TEXT,
-     portal_known INTEGER NOT NULL DEFAULT 0,
      created_at INTEGER NOT NULL
    );
    CREATE INDEX dossiers_national_ref ON dossiers (national_ref);

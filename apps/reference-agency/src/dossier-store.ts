@@ -22,7 +22,6 @@ export interface StoredDossier {
   nextStepAt: number | null;
   /** When it reached a final status, `yyyyMMddHHmmss`. */
   endedAt: string | null;
-  portalKnown: boolean;
 }
 
 /** A step as an official records it; MaHoSo and the time are filled in by the store. */
@@ -58,7 +57,6 @@ interface DossierRow {
   paid: number;
   next_step_at: number | null;
   ended_at: string | null;
-  portal_known: number;
 }
 
 const FINAL: readonly string[] = ['3', '7', '8', '10'];
@@ -75,7 +73,6 @@ function fromRow(row: DossierRow): StoredDossier {
     paid: row.paid === 1,
     nextStepAt: row.next_step_at,
     endedAt: row.ended_at,
-    portalKnown: row.portal_known === 1,
   };
 }
 
@@ -210,10 +207,6 @@ export class DossierStore {
   /** Changes dossier fields without a step (nothing the portal needs to hear about). */
   setNextStep(code: string, nextStepAt: number | null): void {
     this.#db.prepare('UPDATE dossiers SET next_step_at = ? WHERE code = ?').run(nextStepAt, code);
-  }
-
-  markPortalKnown(code: string): void {
-    this.#db.prepare('UPDATE dossiers SET portal_known = 1 WHERE code = ?').run(code);
   }
 
   #recordStep(code: string, input: StepInput, dossier: Dossier, at: Date): void {

@@ -14,7 +14,6 @@ function dossier(code: string, status: DossierStatus, fields: Partial<Dossier>, 
     paid: false,
     nextStepAt: null,
     endedAt,
-    portalKnown: true,
     dossier: { MaHoSo: code, MaTTHC: '1.001612', TenTTHC: 'x', KenhThucHien: '2', ChuHoSo: 'x', LoaiDoiTuong: '1', NgayTiepNhan: '20250701080000', NgayHenTra: '20250704170000', TrangThaiHoSo: status, ...fields },
   };
 }

@@ -70,11 +70,12 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     return p.agency.services.outbox.entries(code)[0]!.dueAt - Date.now() > 15 * 60_000;
   },
   'push-dropped-on-failure': async (p) => {
-    portal.faults = { count: 1, status: 503 };
+    // More 503s than the client retries in-process, so the push fails once as a whole.
+    portal.faults = { count: 3, status: 503 };
     const code = await p.submit();
     const entry = await waitFor(() => p.agency.services.outbox.entries(code).find((e) => e.attempts > 0 || e.state !== 'pending'), 'a push attempt');
     portal.faults = { count: 0, status: 503 };
-    return entry.state === 'failed';
+    return entry.state === 'failed' && /dropped/.test(entry.lastError ?? '');
   },
   'supplement-any-status': async (p) => {
     const code = await p.submit();
