@@ -7,7 +7,7 @@ import { emit, type ClientLogger } from './logger.js';
 import { problemForStatus, problemKind } from './problem-types.js';
 import { redactBody, redactHeaders, redactUrl } from './redact.js';
 import { backoffDelay, parseRetryAfter, resolveRetryPolicy, RetryBudget, sleep, type ResolvedRetryPolicy, type RetryOptions } from './retry.js';
-import { resolveSigner, type MessageSigner, type SigningIdentity } from './signer.js';
+import { resolveSigner, type MessageSigner, type ResolvedSigner, type SigningIdentity } from './signer.js';
 import { createPool, exchange, type RawResponse, type TransportOptions } from './transport.js';
 import type { ApiResponse } from './types.js';
 import { lazyValidator, type OperationValidator, type ValidationMode } from './validation.js';
@@ -67,6 +67,13 @@ export type Outcome =
   | { kind: 'ok'; data: unknown }
   | { kind: 'error'; error: ApiError; retryable: boolean; credentialRejected: boolean };
 
+interface RunState {
+  attempts: number;
+  retries: number;
+  /** The URL with secrets removed, for errors and logs. */
+  url: string;
+}
+
 /** Statuses worth another attempt of a retry-safe request. */
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
@@ -80,7 +87,7 @@ export class Engine {
   readonly policy: ResolvedRetryPolicy;
   readonly budget: RetryBudget;
   readonly validateMode: ValidationMode;
-  readonly signer: MessageSigner | undefined;
+  readonly signer: ResolvedSigner | undefined;
   private readonly logger: ClientLogger | undefined;
   private readonly logBodies: boolean;
   private readonly userAgent: string;
@@ -134,46 +141,32 @@ export class Engine {
   }
 
   async run(spec: ExchangeSpec): Promise<ApiResponse<unknown>> {
-    let attempts = 0;
-    let retries = 0;
-    let authRefreshed = false;
-    let firstSent = false;
-    const url = redactUrl(this.origin + this.basePath + spec.path);
-    const summary = (): RequestSummary => ({ operationId: spec.operationId, method: spec.method, url, requestId: spec.requestId, attempts });
+    const state: RunState = { attempts: 0, retries: 0, url: redactUrl(this.origin + this.basePath + spec.path) };
+    const summary = (): RequestSummary => ({ operationId: spec.operationId, method: spec.method, url: state.url, requestId: spec.requestId, attempts: state.attempts });
     const signal = spec.signal;
     const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
+    // spec.headers belongs to this call alone, so the credential is written into it per attempt.
+    const headers = spec.headers;
+    let authRefreshed = false;
     this.budget.deposit();
 
-    const mayRetry = (): boolean => spec.retrySafe && retries < this.policy.maxRetries;
-    const wait = async (ms: number, reason: string): Promise<void> => {
-      emit(this.logger, { type: 'retry', operationId: spec.operationId, method: spec.method, url, requestId: spec.requestId, attempt: attempts, delayMs: ms, reason });
-      try {
-        await sleep(ms, signal);
-      } catch (reasonOfAbort) {
-        throw new AbortError(reasonOfAbort, summary());
-      }
-      retries++;
-    };
-
     for (;;) {
-      attempts++;
-      const credential = await this.credentialFor(spec, summary);
-      const headers = { ...spec.headers };
+      state.attempts++;
+      const credential = spec.auth === 'none' ? undefined : await this.credentialFor(spec, summary);
       if (credential?.type === 'bearer') headers['authorization'] = `Bearer ${credential.token}`;
       else if (spec.auth === 'user') headers['authorization'] = `Bearer ${spec.accessToken}`;
       const bodyValue = spec.body?.(credential);
-      if (!firstSent && spec.beforeFirstSend) await spec.beforeFirstSend(bodyValue, headers);
-      firstSent = true;
+      if (state.attempts === 1 && spec.beforeFirstSend) await spec.beforeFirstSend(bodyValue, headers);
       const body = bodyValue === undefined ? undefined : spec.serialize(bodyValue);
-      const started = Date.now();
+      const started = this.logger ? Date.now() : 0;
       if (this.logger) {
         emit(this.logger, {
           type: 'request',
           operationId: spec.operationId,
           method: spec.method,
-          url,
+          url: state.url,
           requestId: spec.requestId,
-          attempt: attempts,
+          attempt: state.attempts,
           headers: redactHeaders(headers),
           ...(this.logBodies && bodyValue !== undefined ? { body: redactBody(bodyValue) } : {}),
         });
@@ -187,11 +180,11 @@ export class Engine {
           summary,
         );
       } catch (error) {
-        if (error instanceof NetworkError && mayRetry() && this.budget.tryWithdraw()) {
-          await wait(backoffDelay(retries, this.policy), error.causeCode ?? 'network error');
+        if (error instanceof NetworkError && this.mayRetry(spec, state) && this.budget.tryWithdraw()) {
+          await this.wait(spec, state, backoffDelay(state.retries, this.policy), error.causeCode ?? 'network error', summary);
           continue;
         }
-        this.logError(error, spec, url, attempts);
+        this.logError(error, spec, state);
         throw error;
       }
 
@@ -207,9 +200,9 @@ export class Engine {
           type: 'response',
           operationId: spec.operationId,
           method: spec.method,
-          url,
+          url: state.url,
           requestId: spec.requestId,
-          attempt: attempts,
+          attempt: state.attempts,
           status: raw.status,
           durationMs: Date.now() - started,
           ...(this.logBodies && parsed !== undefined ? { body: redactBody(parsed) } : {}),
@@ -227,22 +220,37 @@ export class Engine {
           this.auth!.invalidate(credential);
           continue;
         }
-        this.logError(outcome.error, spec, url, attempts);
+        this.logError(outcome.error, spec, state);
         throw new AuthError(`${spec.operationId}: the server refused a freshly obtained credential too (${outcome.error.problem.title})`, {
           cause: outcome.error,
           request: summary(),
         });
       }
-      if (outcome.retryable && mayRetry()) {
+      if (outcome.retryable && this.mayRetry(spec, state)) {
         const retryAfter = parseRetryAfter(raw.headers['retry-after']);
         if ((retryAfter === undefined || retryAfter <= this.policy.maxDelayMs) && this.budget.tryWithdraw()) {
-          await wait(retryAfter ?? backoffDelay(retries, this.policy), `status ${raw.status}`);
+          await this.wait(spec, state, retryAfter ?? backoffDelay(state.retries, this.policy), `status ${raw.status}`, summary);
           continue;
         }
       }
-      this.logError(outcome.error, spec, url, attempts);
+      this.logError(outcome.error, spec, state);
       throw outcome.error;
     }
+  }
+
+  private mayRetry(spec: ExchangeSpec, state: RunState): boolean {
+    return spec.retrySafe && state.retries < this.policy.maxRetries;
+  }
+
+  /** The backoff wait before a retry; an abort during it ends the call. */
+  private async wait(spec: ExchangeSpec, state: RunState, ms: number, reason: string, summary: () => RequestSummary): Promise<void> {
+    emit(this.logger, { type: 'retry', operationId: spec.operationId, method: spec.method, url: state.url, requestId: spec.requestId, attempt: state.attempts, delayMs: ms, reason });
+    try {
+      await sleep(ms, spec.signal);
+    } catch (reasonOfAbort) {
+      throw new AbortError(reasonOfAbort, summary());
+    }
+    state.retries++;
   }
 
   private async credentialFor(spec: ExchangeSpec, summary: () => RequestSummary): Promise<Credential | undefined> {
@@ -253,7 +261,7 @@ export class Engine {
     if (spec.auth !== 'system') return undefined;
     if (!this.auth) throw new ConfigError(`${spec.operationId} needs a credential: pass auth (a CredentialProvider from @dvc-kit/auth)`);
     try {
-      return await this.auth.getCredential(spec.signal ? { signal: spec.signal } : {});
+      return await this.auth.getCredential(spec.signal ? { signal: spec.signal } : undefined);
     } catch (error) {
       if (spec.signal?.aborted) throw new AbortError(spec.signal.reason, summary());
       if (error instanceof ClientError) throw error;
@@ -261,16 +269,16 @@ export class Engine {
     }
   }
 
-  private logError(error: unknown, spec: ExchangeSpec, url: string, attempt: number): void {
+  private logError(error: unknown, spec: ExchangeSpec, state: RunState): void {
     if (!this.logger) return;
     const e = error as { code?: string; message?: string };
     emit(this.logger, {
       type: 'error',
       operationId: spec.operationId,
       method: spec.method,
-      url,
+      url: state.url,
       requestId: spec.requestId,
-      attempt,
+      attempt: state.attempts,
       code: e.code ?? 'UNKNOWN',
       message: redactUrl(e.message ?? String(error)),
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
+import { canonicalJson } from './canonical-json.js';
 import { classifyRest, type Engine } from './engine.js';
 import { ConfigError, ValidationError } from './errors.js';
 import { isRetrySafe, type RuntimeOperation } from './operations.js';
@@ -69,9 +70,15 @@ export async function sendRest(engine: Engine, op: RuntimeOperation, input: Loos
     idempotencyKey = input.idempotencyKey ?? randomUUID();
     headers['idempotency-key'] = idempotencyKey;
   }
+  // With a key, the body travels in the JCS form that was signed, serialised once.
+  let signedText: string | undefined;
   if (op.signed) {
-    if (!engine.signer) throw new ConfigError(`${op.operationId} must carry X-DVC-Signature: pass signer (a function or { privateKey, certificates })`);
-    headers['x-dvc-signature'] = await engine.signer(input.body);
+    const signer = engine.signer;
+    if (!signer) throw new ConfigError(`${op.operationId} must carry X-DVC-Signature: pass signer (a function or { privateKey, certificates })`);
+    if (signer.signCanonical && op.requestContentType === 'application/json') {
+      signedText = canonicalJson(input.body);
+      headers['x-dvc-signature'] = await signer.signCanonical(signedText);
+    } else headers['x-dvc-signature'] = await signer(input.body);
   }
   const path = expandPath(op, input.path) + queryString(input.query);
   const body = input.body;
@@ -81,7 +88,7 @@ export async function sendRest(engine: Engine, op: RuntimeOperation, input: Loos
     path,
     headers,
     body: hasBody ? () => body : undefined,
-    serialize: serializerFor(op.requestContentType),
+    serialize: signedText !== undefined ? () => signedText! : serializerFor(op.requestContentType),
     auth: op.security,
     accessToken: input.accessToken,
     retrySafe: isRetrySafe(op.method, idempotencyKey !== undefined),

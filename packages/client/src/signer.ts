@@ -27,17 +27,23 @@ async function loadSignMessage(): Promise<SignMessage> {
   return mod.signMessage as SignMessage;
 }
 
+/** A signer; the ones made from a key can also sign a body already in canonical form, as given. */
+export type ResolvedSigner = MessageSigner & {
+  /** Signs `text`, which is the JCS form of the body and will be sent as it is. */
+  signCanonical?: (text: string) => Promise<string>;
+};
+
 /** A signer from the client's `signer` option. */
-export function resolveSigner(signer: MessageSigner | SigningIdentity | undefined): MessageSigner | undefined {
+export function resolveSigner(signer: MessageSigner | SigningIdentity | undefined): ResolvedSigner | undefined {
   if (signer === undefined) return undefined;
   if (typeof signer === 'function') return signer;
   if (!signer.privateKey || !Array.isArray(signer.certificates) || signer.certificates.length === 0) {
     throw new ConfigError('signer must be a function (body) => Promise<jws> or { privateKey, certificates: [leaf, …] }');
   }
   let sign: Promise<SignMessage> | undefined;
-  return async (body) => {
-    sign ??= loadSignMessage();
-    const fn = await sign;
-    return fn(body, { privateKey: signer.privateKey, certificates: signer.certificates, ...(signer.alg ? { alg: signer.alg } : {}) });
-  };
+  const options = { privateKey: signer.privateKey, certificates: signer.certificates, ...(signer.alg ? { alg: signer.alg } : {}) };
+  // signMessage signs objects in their canonical form and strings as given.
+  const resolved: ResolvedSigner = async (body) => (await (sign ??= loadSignMessage()))(body, options);
+  resolved.signCanonical = async (text) => (await (sign ??= loadSignMessage()))(text, options);
+  return resolved;
 }

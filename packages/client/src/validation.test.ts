@@ -1,4 +1,4 @@
-import { createTestPki, verifyMessage, type TestPki } from '@dvc-kit/signature';
+import { canonicalize, createTestPki, verifyMessage, type TestPki } from '@dvc-kit/signature';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { countingBearerProvider, makeDossier } from '../test/fixtures.js';
 import { json, startServer, type TestServer } from '../test/server.js';
@@ -47,6 +47,8 @@ describe('message signatures with @dvc-kit/signature', () => {
     const seen = server.requests[0]!;
     const jws = String(seen.headers['x-dvc-signature']);
     expect(jws).toMatch(/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/);
+    // the body travels in the canonical form that was signed
+    expect(seen.body).toBe(canonicalize(d));
     const report = await verifyMessage(jws, JSON.parse(seen.body), { trustAnchors: pki.trustAnchors, revocation: { fetcher: pki.fetcher } });
     expect(report.indication).toBe('TOTAL_PASSED');
     const tampered = await verifyMessage(jws, { ...d, TrangThaiHoSo: '10' }, { trustAnchors: pki.trustAnchors, revocation: { fetcher: pki.fetcher } });

@@ -1,0 +1,11 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createNationalPortalClient } from '../src/index.js';
+const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+const port = await new Promise<number>((r) => child.once('message', (m) => r((m as { port: number }).port)));
+const client = createNationalPortalClient({ baseUrl: `http://127.0.0.1:${port}`, auth: { getCredential: async () => ({ type: 'bearer', token: 't', expiresAt: 0 }), invalidate: () => undefined } });
+let n = 0;
+const t0 = performance.now();
+await Promise.all(Array.from({ length: 32 }, async () => { while (n++ < 60000) await client.dossiers.get('000.00.06.H56-231027-0361'); }));
+console.log((60000 / ((performance.now() - t0) / 1000)).toFixed(0));
+await client.close(); child.kill();
