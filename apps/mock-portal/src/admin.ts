@@ -1,3 +1,4 @@
+import { renderDashboard } from './dashboard.js';
 import { MockPortalError } from './errors.js';
 import { Forwarder, type ForwardCall } from './forwarder.js';
 import { toHar } from './har.js';
@@ -91,6 +92,9 @@ export class AdminApi {
   }
 
   async handle(req: PortalRequest): Promise<PortalResponse | undefined> {
+    if (req.path === '/__dashboard' || req.path === '/__dashboard/') {
+      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderDashboard(this.core) };
+    }
     if (!req.path.startsWith('/__admin/')) return undefined;
     let allowed = false;
     for (const route of this.routes) {
