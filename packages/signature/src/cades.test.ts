@@ -71,6 +71,16 @@ describe('signFile / verifyFile (CAdES detached)', () => {
     expect(report.messages.some((m) => m.severity === 'warning' && m.en.includes('matched by serial number'))).toBe(true);
   });
 
+  it('CRYPTO_CONSTRAINTS_FAILURE for a signer key on a curve outside the policy (secp256k1)', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey;
+    const p = await pki.issueEndEntity({ subject: { commonName: 'Weak curve' }, privateKey: k1 });
+    const sig = await signFile(file, { privateKey: p.privateKey, certificates: p.chainPem });
+    const report = await verifyFile(sig, file, { trustAnchors: pki.trustAnchors });
+    expect([report.indication, report.subIndication]).toEqual(['INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE']);
+    expect(report.messages.find((m) => m.code === 'WEAK_KEY')?.en).toMatch(/curve secp256k1/);
+  });
+
   it('FORMAT_FAILURE for bytes that are not CMS', async () => {
     const report = await verifyFile(Buffer.from('not cms'), file, { trustAnchors: pki.trustAnchors });
     expect(report.subIndication).toBe('FORMAT_FAILURE');

@@ -169,12 +169,14 @@ export function createTimestampResponse(request: Uint8Array, tsa: CmsSigner, opt
     });
     return new Uint8Array(rejection.toSchema().toBER());
   }
-  const serial = options.serialNumber ?? randomBytes(8);
+  // A positive INTEGER in minimal DER: no leading zero byte, top bit clear (openssl rejects padding).
+  const serial = Buffer.from(options.serialNumber ?? randomBytes(8));
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const tst = new pkijs.TSTInfo({
     version: 1,
     policy: options.policyOid ?? '1.3.6.1.4.1.99999.1.1',
     messageImprint: req.messageImprint,
-    serialNumber: new asn1js.Integer({ valueHex: toArrayBuffer(new Uint8Array([0, ...serial])) }),
+    serialNumber: new asn1js.Integer({ valueHex: toArrayBuffer(serial) }),
     genTime: options.genTime ?? new Date(),
     ...(req.nonce ? { nonce: req.nonce } : {}),
   });
