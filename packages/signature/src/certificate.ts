@@ -101,6 +101,12 @@ export interface CertificateSubject {
   citizenId?: string;
   /** Passport number ("HC:…"). */
   passport?: string;
+  /**
+   * Agency identifier code (mã định danh cơ quan, QCVN 102:2016, e.g. `000.00.06.H56`),
+   * from a UID attribute "MDDCQ:…" — dvc-kit's convention, so that a receiver can match
+   * the signer to the agency a message names (requirement DVC-SIG-005).
+   */
+  agencyCode?: string;
 }
 
 /** A parsed certificate with what path validation needs, computed once. */
@@ -285,10 +291,11 @@ export function readSubject(name: pkijs.RelativeDistinguishedNames): Certificate
   set('email', first(OID.email));
   for (const tv of name.typesAndValues) {
     if (tv.type !== OID.uid && tv.type !== OID.serialNumber) continue;
-    const m = /^\s*(MST|CCCD|CMND|HC)\s*[:：]\s*([0-9A-Za-z-]+)\s*$/i.exec(attributeValue(tv));
+    const m = /^\s*(MST|CCCD|CMND|HC|MDDCQ)\s*[:：]\s*([0-9A-Za-z.-]+)\s*$/i.exec(attributeValue(tv));
     if (!m) continue;
     const kind = m[1]!.toUpperCase();
     if (kind === 'MST') set('taxCode', m[2]);
+    else if (kind === 'MDDCQ') set('agencyCode', m[2]);
     else if (kind === 'HC') set('passport', m[2]);
     else set('citizenId', m[2]);
   }

@@ -95,12 +95,21 @@ describe('verifyMessage', () => {
     const report = await verifyMessage(jws, reordered, { trustAnchors: pki.trustAnchors });
     expect(report.indication, formatReport(report)).toBe('TOTAL_PASSED');
     expect(report.subIndication).toBeUndefined();
-    expect(report.signer).toMatchObject({ commonName: 'Sở Thông tin và Truyền thông tỉnh Thanh Hóa', organization: 'UBND tỉnh Thanh Hóa', taxCode: '2801234564' });
+    expect(report.signer).toMatchObject({ commonName: 'Sở Thông tin và Truyền thông tỉnh Thanh Hóa', organization: 'UBND tỉnh Thanh Hóa', taxCode: '2801234564', agencyCode: '000.00.06.H56' });
     expect(report.chain.map((c) => c.trustAnchor)).toEqual([false, false, true]);
     expect(report.revocation.map((r) => r.status)).toEqual(['good', 'good']);
     expect(report.revocation[0]!.source).toBe('OCSP');
     expect(report.signingTime.claimed).toBeDefined();
     expect(formatReport(report, 'vi')).toContain('HỢP LỆ');
+  });
+
+  it('accepts only government-CA signers when the government CA is the trust anchor (DVC-SIG-003)', async () => {
+    const opts = { trustAnchors: [pki.governmentCa.certificatePem] };
+    const agency = await verifyMessage(await signMessage(dossier, { privateKey: pki.agency.privateKey, certificates: pki.agency.chainPem }), dossier, opts);
+    expect(agency.indication, formatReport(agency)).toBe('TOTAL_PASSED');
+    expect(agency.chain.map((c) => c.trustAnchor)).toEqual([false, true]);
+    const citizen = await verifyMessage(await signMessage(dossier, { privateKey: pki.citizen.privateKey, certificates: pki.citizen.chainPem }), dossier, opts);
+    expect(citizen.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
   });
 
   it('passes a citizen signature and reads the CCCD number', async () => {

@@ -129,7 +129,11 @@ export function formatReport(report: ValidationReport, language: 'en' | 'vi' = '
   const lines = [`${report.format} ${vi ? 'chữ ký' : 'signature'}: ${verdict} (${report.indication}${report.subIndication ? ` / ${report.subIndication}` : ''})`];
   if (report.signer) {
     const s = report.signer;
-    const ids = [s.taxCode && `${vi ? 'MST' : 'tax code'} ${s.taxCode}`, s.citizenId && `${vi ? 'CCCD' : 'citizen ID'} ${s.citizenId}`].filter(Boolean);
+    const ids = [
+      s.agencyCode && `${vi ? 'mã định danh' : 'agency code'} ${s.agencyCode}`,
+      s.taxCode && `${vi ? 'MST' : 'tax code'} ${s.taxCode}`,
+      s.citizenId && `${vi ? 'CCCD' : 'citizen ID'} ${s.citizenId}`,
+    ].filter(Boolean);
     lines.push(`${vi ? 'Người ký' : 'Signer'}: ${s.commonName ?? s.dn}${s.organization ? `, ${s.organization}` : ''}${ids.length ? ` (${ids.join(', ')})` : ''}`);
   }
   const t = report.signingTime;

@@ -56,6 +56,31 @@ describe('revocation sources are checked, not trusted', () => {
   });
 });
 
+describe('delegated OCSP responders', () => {
+  it('accepts an answer signed by a responder the CA authorised (id-kp-OCSPSigning)', async () => {
+    const delegated = await createTestPki({ serve: false, caKeyAlgorithm: 'EC', ocspResponder: 'delegated' });
+    try {
+      const status = await checkRevocation(parseCertificate(delegated.citizen.certificatePem), parseCertificate(delegated.publicCa.certificatePem), {
+        fetcher: delegated.fetcher,
+        cache: new RevocationCache(),
+        policy: DEFAULT_POLICY,
+        now: new Date(),
+      });
+      expect(status).toMatchObject({ status: 'good', source: 'OCSP' });
+      // Asked about the certificate as if another CA had issued it, OCSP gives no usable answer.
+      const wrongIssuer = await checkRevocation(parseCertificate(delegated.citizen.certificatePem), parseCertificate(delegated.governmentCa.certificatePem), {
+        fetcher: async (req) => delegated.fetcher(req),
+        cache: new RevocationCache(),
+        policy: DEFAULT_POLICY,
+        now: new Date(),
+      });
+      expect(wrongIssuer.source).not.toBe('OCSP');
+    } finally {
+      await delegated.close();
+    }
+  });
+});
+
 describe('httpRevocationFetcher', () => {
   it('fetches over HTTP and turns HTTP errors and unreachable hosts into RevocationFetchError', async () => {
     const fetcher = httpRevocationFetcher({ timeoutMs: 2000 });

@@ -302,6 +302,8 @@ async function fetchOcsp(
     const candidate = parseCertificate(new Uint8Array(c.toSchema().toBER()));
     if (
       candidate.extKeyUsage?.includes(OID.ekuOcspSigning) &&
+      candidate.notBefore <= options.now &&
+      candidate.notAfter >= options.now &&
       candidate.asn.issuer.isEqual(issuer.asn.subject) &&
       candidate.x509.verify(issuer.publicKey)
     ) {

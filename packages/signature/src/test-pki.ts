@@ -38,6 +38,8 @@ export interface TestSubject {
   taxCode?: string;
   /** Written as UID "CCCD:<citizenId>". */
   citizenId?: string;
+  /** Agency identifier code, written as UID "MDDCQ:<agencyCode>" (dvc-kit's convention). */
+  agencyCode?: string;
 }
 
 export interface IssueEndEntityOptions {
@@ -61,6 +63,13 @@ export interface IssueEndEntityOptions {
 }
 
 export interface CreateTestPkiOptions {
+  /**
+   * Who signs OCSP answers: the CA itself (default) or a delegated responder certificate
+   * (id-kp-OCSPSigning, id-pkix-ocsp-nocheck) that the CA issues and the answer carries.
+   */
+  ocspResponder?: 'ca' | 'delegated';
+  /** Subject of the default agency certificate (default {@link AGENCY_SUBJECT}). */
+  agency?: TestSubject;
   /** Start of validity of every certificate (default: one day ago). */
   validFrom?: Date;
   /** Serve CRLs, OCSP and the TSA over HTTP on 127.0.0.1 (default true). Without it, use `pki.fetcher`. */
@@ -140,7 +149,13 @@ interface Ca {
 const DAY = 24 * 3600_000;
 
 /** The agency in the default test PKI: a provincial department, with its tax code. */
-export const AGENCY_SUBJECT: TestSubject = { commonName: 'Sở Thông tin và Truyền thông tỉnh Thanh Hóa', organization: 'UBND tỉnh Thanh Hóa', state: 'Thanh Hóa', taxCode: '2801234564' };
+export const AGENCY_SUBJECT: TestSubject = {
+  commonName: 'Sở Thông tin và Truyền thông tỉnh Thanh Hóa',
+  organization: 'UBND tỉnh Thanh Hóa',
+  state: 'Thanh Hóa',
+  taxCode: '2801234564',
+  agencyCode: '000.00.06.H56',
+};
 /** The citizen in the default test PKI, with a 12-digit personal identification number. */
 export const CITIZEN_SUBJECT: TestSubject = { commonName: 'Nguyễn Văn An', state: 'Thanh Hóa', citizenId: '038090000123' };
 
@@ -166,6 +181,7 @@ function name(subject: TestSubject): pkijs.RelativeDistinguishedNames {
   if (subject.organizationalUnit) items.push([OID.organizationalUnit, subject.organizationalUnit, 'utf8']);
   if (subject.taxCode) items.push([OID.uid, `MST:${subject.taxCode}`, 'utf8']);
   if (subject.citizenId) items.push([OID.uid, `CCCD:${subject.citizenId}`, 'utf8']);
+  if (subject.agencyCode) items.push([OID.uid, `MDDCQ:${subject.agencyCode}`, 'utf8']);
   items.push([OID.commonName, subject.commonName, 'utf8']);
   // One attribute per RDN: pkijs would put them all in a single multi-valued RDN.
   const der = new asn1js.Sequence({
@@ -419,7 +435,7 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
     cas = { root, governmentCa: mkCa('governmentCa', govCert, govKey, root), publicCa: mkCa('publicCa', pubCert, pubKey, root) };
     issueEndEntity = makeIssuer(cas);
     [agency, citizen, tsa] = await Promise.all([
-      issueEndEntity({ subject: AGENCY_SUBJECT, issuer: 'governmentCa', privateKey: agencyKey }),
+      issueEndEntity({ subject: options.agency ?? AGENCY_SUBJECT, issuer: 'governmentCa', privateKey: agencyKey }),
       issueEndEntity({ subject: CITIZEN_SUBJECT, issuer: 'publicCa', privateKey: citizenKey }),
       issueEndEntity({
         subject: { commonName: 'dvc-kit Test Time-Stamping Authority', organization: 'Ban Cơ yếu Chính phủ (test)' },
@@ -458,6 +474,30 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
     return new Uint8Array(crl.toSchema(true).toBER());
   };
 
+  const responders = new Map<TestCaName, Promise<{ cert: ParsedCertificate; cryptoKey: webcrypto.CryptoKey }>>();
+  const responderFor = (ca: Ca) => {
+    let r = responders.get(ca.name);
+    if (!r) {
+      r = (async () => {
+        const key = await newKey('EC');
+        const cert = await makeCertificate({
+          subject: name({ commonName: `${ca.cert.subject.commonName} OCSP Responder`, organization: ca.cert.subject.organization ?? 'dvc-kit test PKI' }),
+          publicKey: key,
+          issuer: ca,
+          notBefore: validFrom,
+          notAfter: new Date(Date.now() + 365 * DAY),
+          keyUsage: ['digitalSignature'],
+          extendedKeyUsage: [OID.ekuOcspSigning],
+          // id-pkix-ocsp-nocheck: NULL. Its own status is not asked (RFC 6960 §4.2.2.2.1).
+          extra: [{ oid: OID.ocspNoCheck, critical: false, value: new Uint8Array([0x05, 0x00]) }],
+        });
+        return { cert, cryptoKey: await toCryptoKey(key) };
+      })();
+      responders.set(ca.name, r);
+    }
+    return r;
+  };
+
   const ocspFor = async (ca: Ca, body: Uint8Array): Promise<Uint8Array> => {
     const req = pkijs.OCSPRequest.fromBER(toArrayBuffer(body));
     const now = new Date();
@@ -479,10 +519,12 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
       } else certStatus = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } });
       return new pkijs.SingleResponse({ certID: r.reqCert, certStatus, thisUpdate: new Date(now.getTime() - 60_000), nextUpdate: new Date(now.getTime() + 600_000) });
     });
+    const delegate = options.ocspResponder === 'delegated' ? await responderFor(ca) : undefined;
     const basic = new pkijs.BasicOCSPResponse({
-      tbsResponseData: new pkijs.ResponseData({ responderID: ca.cert.asn.subject, producedAt: now, responses }),
+      tbsResponseData: new pkijs.ResponseData({ responderID: (delegate?.cert ?? ca.cert).asn.subject, producedAt: now, responses }),
+      ...(delegate ? { certs: [delegate.cert.asn] } : {}),
     });
-    await basic.sign(await ca.cryptoKey, 'SHA-256');
+    await basic.sign(delegate ? await delegate.cryptoKey : await ca.cryptoKey, 'SHA-256');
     const resp = new pkijs.OCSPResponse({
       responseStatus: new asn1js.Enumerated({ value: 0 }),
       responseBytes: new pkijs.ResponseBytes({ responseType: '1.3.6.1.5.5.7.48.1.1', response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER() }) }),
@@ -588,6 +630,7 @@ function subjectOf(cert: ParsedCertificate): TestSubject {
     ...(s.country ? { country: s.country } : {}),
     ...(s.taxCode ? { taxCode: s.taxCode } : {}),
     ...(s.citizenId ? { citizenId: s.citizenId } : {}),
+    ...(s.agencyCode ? { agencyCode: s.agencyCode } : {}),
   };
 }
 
