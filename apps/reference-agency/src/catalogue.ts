@@ -1,4 +1,4 @@
-import type { NationalPortal } from '@dvc-kit/spec';
+import { procedures as referenceProcedures, type NationalPortal } from '@dvc-kit/spec';
 
 type Procedure = NationalPortal.components['schemas']['Procedure'];
 
@@ -21,22 +21,44 @@ export interface OfferedProcedure {
   department: string;
 }
 
+/** Departments that handle each field (lĩnh vực) in the reference province. */
+const DEPARTMENTS: Record<string, string> = {
+  HOTICH: 'Văn phòng Hội đồng nhân dân và Ủy ban nhân dân',
+  CHUNGTHUC: 'Văn phòng Hội đồng nhân dân và Ủy ban nhân dân',
+  CUTRU: 'Công an xã',
+  CANCUOC: 'Phòng Cảnh sát quản lý hành chính về trật tự xã hội',
+  HKD: 'Phòng Kinh tế',
+};
+
+/** Components every offered procedure accepts (the reference data lists none). */
+const COMPONENTS = ['TP01', 'TP02', 'TP03', 'TP04', 'TP05'];
+
 /**
- * The procedures the reference province offers online. Codes, names, fields, levels,
- * processing times and fees are those of the spec's reference data
- * (packages/spec/data/procedures.json, VERIFIED codes); components and departments are
- * this system's own.
+ * The procedures the reference province offers online: every procedure of the spec's
+ * reference data performed at province or commune level (two-tier local government from
+ * 2025-07-01), with its name, field, online level, processing time, fees and
+ * cross-locality flag from there; components and departments are this system's own.
  */
-export const OFFERED_PROCEDURES: readonly OfferedProcedure[] = Object.freeze([
-  { MaTTHC: '1.001612', TenTTHC: 'Đăng ký thành lập hộ kinh doanh', MaLinhVuc: 'HKD', TenLinhVuc: 'Thành lập và hoạt động của hộ kinh doanh', MucDo: 'full', CapThucHien: ['commune'], ThoiHanGiaiQuyet: 3, KhongPhuThuocDiaGioi: false, PhiLePhi: [{ TenPhiLePhi: 'Lệ phí đăng ký hộ kinh doanh', Gia: 100000, LoaiPhiLePhi: '1' }], components: ['TP01', 'TP02', 'TP03'], department: 'Phòng Kinh tế' },
-  { MaTTHC: '2.000720', TenTTHC: 'Thay đổi nội dung đăng ký hộ kinh doanh', MaLinhVuc: 'HKD', TenLinhVuc: 'Thành lập và hoạt động của hộ kinh doanh', MucDo: 'full', CapThucHien: ['commune'], ThoiHanGiaiQuyet: 3, KhongPhuThuocDiaGioi: false, PhiLePhi: [], components: ['TP01', 'TP02'], department: 'Phòng Kinh tế' },
-  { MaTTHC: '1.001193', TenTTHC: 'Thủ tục đăng ký khai sinh', MaLinhVuc: 'HOTICH', TenLinhVuc: 'Hộ tịch', MucDo: 'full', CapThucHien: ['commune'], ThoiHanGiaiQuyet: 0, KhongPhuThuocDiaGioi: false, PhiLePhi: [], components: ['TP01', 'TP02'], department: 'Văn phòng Hội đồng nhân dân và Ủy ban nhân dân' },
-  { MaTTHC: '1.004873', TenTTHC: 'Thủ tục cấp Giấy xác nhận tình trạng hôn nhân', MaLinhVuc: 'HOTICH', TenLinhVuc: 'Hộ tịch', MucDo: 'full', CapThucHien: ['commune'], ThoiHanGiaiQuyet: 3, KhongPhuThuocDiaGioi: false, PhiLePhi: [{ TenPhiLePhi: 'Lệ phí cấp Giấy xác nhận tình trạng hôn nhân', Gia: 3000, LoaiPhiLePhi: '1' }], components: ['TP01', 'TP02'], department: 'Văn phòng Hội đồng nhân dân và Ủy ban nhân dân' },
-  { MaTTHC: '2.000635', TenTTHC: 'Cấp bản sao Trích lục hộ tịch', MaLinhVuc: 'HOTICH', TenLinhVuc: 'Hộ tịch', MucDo: 'full', CapThucHien: ['commune'], ThoiHanGiaiQuyet: 1, KhongPhuThuocDiaGioi: true, PhiLePhi: [{ TenPhiLePhi: 'Phí cấp bản sao trích lục hộ tịch', Gia: 8000, LoaiPhiLePhi: '2' }], components: ['TP01'], department: 'Văn phòng Hội đồng nhân dân và Ủy ban nhân dân' },
-  { MaTTHC: '1.004222', TenTTHC: 'Đăng ký thường trú', MaLinhVuc: 'CUTRU', TenLinhVuc: 'Đăng ký, quản lý cư trú', MucDo: 'full', CapThucHien: ['commune'], ThoiHanGiaiQuyet: 7, KhongPhuThuocDiaGioi: false, PhiLePhi: [{ TenPhiLePhi: 'Lệ phí đăng ký thường trú (nộp trực tuyến)', Gia: 10000, LoaiPhiLePhi: '1' }], components: ['TP01', 'TP02', 'TP03'], department: 'Công an xã' },
-  { MaTTHC: '2.000884', TenTTHC: 'Chứng thực chữ ký trong các giấy tờ, văn bản', MaLinhVuc: 'CHUNGTHUC', TenLinhVuc: 'Chứng thực', MucDo: 'partial', CapThucHien: ['commune'], ThoiHanGiaiQuyet: 0, KhongPhuThuocDiaGioi: true, PhiLePhi: [{ TenPhiLePhi: 'Phí chứng thực chữ ký', Gia: 10000, LoaiPhiLePhi: '2' }], components: ['TP01', 'TP02'], department: 'Bộ phận Một cửa' },
-  { MaTTHC: '1.116410', TenTTHC: 'Cấp thẻ căn cước', MaLinhVuc: 'CANCUOC', TenLinhVuc: 'Căn cước', MucDo: 'partial', CapThucHien: ['province'], ThoiHanGiaiQuyet: 7, KhongPhuThuocDiaGioi: true, PhiLePhi: [], components: ['TP01'], department: 'Phòng Cảnh sát quản lý hành chính về trật tự xã hội' },
-]);
+export const OFFERED_PROCEDURES: readonly OfferedProcedure[] = Object.freeze(
+  referenceProcedures
+    .filter((p) => p.agencyLevel === 'province' || p.agencyLevel === 'commune')
+    .map(
+      (p): OfferedProcedure => ({
+        MaTTHC: p.MaTTHC,
+        TenTTHC: p.TenTTHC,
+        MaLinhVuc: p.MaLinhVuc,
+        TenLinhVuc: p.TenLinhVuc,
+        MucDo: p.onlineLevel,
+        CapThucHien: [p.agencyLevel as 'province' | 'commune'],
+        ThoiHanGiaiQuyet: p.processingDays,
+        KhongPhuThuocDiaGioi: p.allowsCrossLocality,
+        PhiLePhi: (p.fees ?? []).map((f) => ({ ...f })),
+        components: COMPONENTS,
+        department: DEPARTMENTS[p.MaLinhVuc] ?? 'Bộ phận Một cửa',
+      }),
+    )
+    .sort((a, b) => a.MaTTHC.localeCompare(b.MaTTHC)),
+);
 
 const byCode = new Map(OFFERED_PROCEDURES.map((p) => [p.MaTTHC, p]));
 

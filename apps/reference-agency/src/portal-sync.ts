@@ -54,14 +54,15 @@ function withoutSignatures(): Dispatcher {
  * dossier as it stood after the step) then `dossiers.appendEvents` with the entry's stable
  * Idempotency-Key, both signed, with client-credentials tokens (`private_key_jwt`). `dvcqg`:
  * the same two calls through the envelope (TraCuuHoSo → DongBoHoSoMC with isUpdating per
- * the lookup → CapNhatTienDoHoSoMC), with a gateway session.
+ * the lookup → CapNhatTienDoHoSoMC), with a gateway session. A step to status 6 also
+ * creates the fee payment at the portal (`payments.create`, rest binding).
  */
 export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant: Mutant): PortalPusher & { close(): Promise<void> } {
   const dvcqg = config.binding === 'dvcqg';
   if (dvcqg && !config.dvcqg) throw new TypeError('the dvcqg binding needs DVC_DVCQG_USERNAME and DVC_DVCQG_PASSWORD');
   const auth: CredentialProvider = dvcqg
     ? dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password })
-    : clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, scope: 'dossiers.write' });
+    : clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, scope: 'dossiers.write payments.write' });
   const client = createNationalPortalClient({
     baseUrl: config.portalUrl,
     binding: config.binding,
@@ -79,6 +80,14 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
       try {
         await client.dossiers.upsert(entry.dossier);
         await client.dossiers.appendEvents(entry.code, [entry.step], { idempotencyKey: entry.idempotencyKey });
+        const fees = (entry.dossier.DanhSachLePhi ?? []).filter((f) => f.Gia > 0);
+        // Asking for the financial obligation opens the payment at the portal's gateway (rest only).
+        if (entry.step.TrangThai === '6' && !dvcqg && fees.length > 0) {
+          await client.payments.create(
+            { MaHoSo: entry.code, DanhSachLePhi: fees, returnUrl: `${config.publicUrl}/thanh-toan/ket-qua` },
+            { idempotencyKey: `${entry.idempotencyKey}:payment` },
+          );
+        }
         return { ok: true };
       } catch (error) {
         return outcomeOf(error);

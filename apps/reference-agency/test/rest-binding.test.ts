@@ -166,6 +166,8 @@ describe('supplementation, payment and withdrawal', () => {
   it('asks for fees to be paid online, continues on a paid notification, and credits a repeat once', async () => {
     const code = (await post('/v1/dossiers', submission({ MaTTHC: '1.001612', DuocThanhToanTrucTuyen: '1', DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí đăng ký hộ kinh doanh', Gia: 100000, LoaiPhiLePhi: '1' }] }))).body.MaHoSo;
     await waitFor(() => agency.services.store.get(code)?.status === '6', 'status 6');
+    const opened = await waitFor(() => portal.calls.find((c) => c.path === '/v1/payments' && (c.body as { MaHoSo: string }).MaHoSo === code), 'the payment created at the portal');
+    expect(opened.body).toMatchObject({ DanhSachLePhi: [{ Gia: 100000 }], returnUrl: expect.stringContaining('/thanh-toan/ket-qua') });
     const payment = { paymentId: 'PAY-7K2M9Q4X8B', MaHoSo: code, amount: 100000, currency: 'VND', status: 'paid', createdAt: '2025-07-01T08:20:00+07:00', paidAt: '2025-07-01T08:24:31+07:00', transactionRef: 'PG250701000913' };
     const first = await post('/v1/payment-notifications', payment);
     expect(first.status).toBe(200);

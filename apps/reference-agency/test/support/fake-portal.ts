@@ -188,6 +188,13 @@ export class FakePortal {
       return void reply(200, { access_token: access, token_type: 'Bearer', expires_in: 600, scope: form.get('scope') ?? '' });
     }
 
+    if (url.pathname === '/v1/payments' && req.method === 'POST') {
+      const r = body as { MaHoSo: string; DanhSachLePhi: { Gia: number }[] };
+      const ok = typeof req.headers['idempotency-key'] === 'string' && /^Bearer /.test(req.headers.authorization ?? '');
+      const status = ok ? 201 : 400;
+      reply(status, { paymentId: `PAY-${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, MaHoSo: r.MaHoSo, amount: r.DanhSachLePhi.reduce((a, f) => a + f.Gia, 0), currency: 'VND', status: 'pending', createdAt: new Date().toISOString() });
+      return void record(status);
+    }
     const dossierPath = /^\/v1\/dossiers\/([^/]+)(\/events)?$/.exec(url.pathname);
     if (dossierPath) {
       const code = decodeURIComponent(dossierPath[1]!);

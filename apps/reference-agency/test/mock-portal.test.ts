@@ -1,0 +1,123 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMockPortal, type MockPortal } from '@dvc-kit/mock-portal';
+import { parseDossierCode } from '@dvc-kit/validators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceAgency, type ReferenceAgency } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { waitFor } from './support/http.js';
+
+/** End to end with the real mock portal (apps/mock-portal), as the conformance suite runs them. */
+let portal: MockPortal;
+const agencies: ReferenceAgency[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function admin(path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${portal.url}/__admin/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = await res.json();
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Registers a system at the portal, as onboarding does, and starts the reference agency with those credentials. */
+async function onboard(clientId: string, binding: 'rest' | 'dvcqg'): Promise<ReferenceAgency> {
+  const port = await freePort();
+  const creds = await admin('systems', { agencyCode: '000.00.00.H56', clientId, callbackBaseUrl: `http://127.0.0.1:${port}`, issueCertificate: true });
+  const dir = mkdtempSync(join(tmpdir(), 'ra-mock-'));
+  writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem);
+  writeFileSync(join(dir, 'chain.pem'), creds.chainPem.join('\n'));
+  writeFileSync(join(dir, 'anchors.pem'), creds.trustAnchorsPem.join('\n'));
+  const agency = await startReferenceAgency(
+    loadConfig({
+      DVC_PORTAL_URL: portal.url,
+      DVC_BINDING: binding,
+      DVC_CLIENT_ID: creds.clientId,
+      DVC_AGENCY_CODE: creds.agencyCode,
+      DVC_CLIENT_KEY_FILE: join(dir, 'key.pem'),
+      DVC_CLIENT_CERT_FILE: join(dir, 'chain.pem'),
+      DVC_TRUST_ANCHORS_FILE: join(dir, 'anchors.pem'),
+      DVC_DVCQG_USERNAME: creds.dvcqgUsername,
+      DVC_DVCQG_PASSWORD: creds.dvcqgPassword,
+      PORT: String(port),
+      DVC_DATA_DIR: join(dir, 'data'),
+      DVC_STEP_INTERVAL_MS: '50',
+    }),
+  );
+  agencies.push(agency);
+  return agency;
+}
+
+/** The portal's record of a dossier, once its history reaches `status`. */
+function portalRecord(clientId: string, code: string, status: string) {
+  return waitFor(async () => {
+    const { items } = await admin(`dossiers?clientId=${clientId}`);
+    const record = items.find((r: { dossier: { MaHoSo: string } }) => r.dossier.MaHoSo === code);
+    return record?.history.some((s: { TrangThai: string }) => s.TrangThai === status) ? record : undefined;
+  }, `${code} at status ${status} on the portal`, 20_000);
+}
+
+beforeAll(async () => {
+  portal = await startMockPortal({ seed: 7 });
+}, 60_000);
+
+afterAll(async () => {
+  for (const a of agencies) await a.close();
+  await portal?.close();
+});
+
+describe.each(['rest', 'dvcqg'] as const)('with the mock portal (%s binding)', (binding) => {
+  const clientId = `ra-e2e-${binding}`;
+  beforeAll(async () => {
+    await onboard(clientId, binding);
+  }, 60_000);
+
+  it('receives a dossier the portal forwards and syncs every step until the result is returned', async () => {
+    const forwarded = await admin('forward/dossiers', { clientId });
+    expect(forwarded.status, JSON.stringify(forwarded.response)).toBe(201);
+    const code: string = forwarded.response.MaHoSo;
+    expect(parseDossierCode(code).ok).toBe(true);
+    const record = await portalRecord(clientId, code, '10');
+    expect(record.history.map((s: { TrangThai: string }) => s.TrangThai)).toEqual(['2', '4', '9', '10']);
+    expect(record.dossier.TrangThaiHoSo).toBe('10');
+  });
+
+  it('answers the authenticated lookup for the owner, and refuses a tampered signature', async () => {
+    const forwarded = await admin('forward/dossiers', { clientId });
+    const code: string = forwarded.response.MaHoSo;
+    const lookup = await admin('forward/call', { clientId, operationId: 'lookupDossier', params: { MaHoSo: code } });
+    expect(lookup.status).toBe(200);
+    expect(lookup.response.dossier.MaHoSo).toBe(code);
+    const tampered = await admin('forward/dossiers', { clientId, tamperSignature: true });
+    expect(tampered.status).toBe(403);
+  });
+});
+
+describe('payment with the mock portal (rest binding)', () => {
+  it('opens the payment at the portal on status 6 and continues when the portal notifies it paid', async () => {
+    const clientId = 'ra-e2e-rest';
+    const fees = [{ TenPhiLePhi: 'Lệ phí đăng ký hộ kinh doanh', Gia: 100000, LoaiPhiLePhi: '1', HinhThucThu: '2' }];
+    const forwarded = await admin('forward/dossiers', { clientId, submission: { MaTTHC: '1.001612', DuocThanhToanTrucTuyen: '1', DanhSachLePhi: fees } });
+    expect(forwarded.status, JSON.stringify(forwarded.response)).toBe(201);
+    const code: string = forwarded.response.MaHoSo;
+    await portalRecord(clientId, code, '6');
+    const payment = await waitFor(() => [...portal.store.payments.values()].find((p) => p.MaHoSo === code), 'the payment at the portal');
+    const notified = await admin('forward/payments', { clientId, paymentId: payment.paymentId });
+    expect(notified.status, JSON.stringify(notified.response)).toBe(200);
+    const record = await portalRecord(clientId, code, '10');
+    expect(record.history.map((s: { TrangThai: string }) => s.TrangThai)).toEqual(['2', '4', '6', '4', '9', '10']);
+  });
+});
