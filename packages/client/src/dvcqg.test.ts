@@ -148,6 +148,15 @@ describe('binding dvcqg', () => {
     expect(gw.server.requests.length).toBe(before);
   });
 
+  it('with validate "all", the envelopes sent and the answers received are checked against the document', async () => {
+    const strict = make({ validate: 'all' });
+    await strict.dossiers.upsert(makeDossier(20));
+    await expect(strict.dossiers.get(makeDossier(20).MaHoSo)).resolves.toMatchObject({ version: 1 });
+    gw.server.handle((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: '0', result: [{ unexpected: true }] })));
+    await expect(strict.dossiers.get(makeDossier(20).MaHoSo)).rejects.toMatchObject({ code: 'CLIENT_VALIDATION_FAILED', direction: 'response' });
+    await strict.close();
+  });
+
   it('needs a dvcqg-session credential', async () => {
     const c = make({ auth: countingBearerProvider() });
     await expect(c.dossiers.get(makeDossier(1).MaHoSo)).rejects.toBeInstanceOf(ConfigError);

@@ -92,6 +92,15 @@ export class DvcqgBinding {
               if (!r.ok) throw new ValidationError('request', r.errors);
             },
           }),
+      ...(engine.validateMode === 'all'
+        ? {
+            afterSuccess: async (status, headers, data, summary) => {
+              const v = await engine.validator();
+              const r = v.validateResponse(validateId, status, { headers, body: data });
+              if (!r.ok) throw new ValidationError('response', r.errors, summary());
+            },
+          }
+        : {}),
     });
     return response as ApiResponse<T>;
   }

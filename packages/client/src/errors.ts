@@ -1,4 +1,5 @@
 import type { Problem } from '@dvc-kit/spec';
+import type { SyncCheckpoint } from './checkpoint.js';
 
 /** Every stable error code this package throws. */
 export type ClientErrorCode =
@@ -186,9 +187,15 @@ export class UnsupportedInBindingError extends ClientError {
 export class SyncError extends ClientError {
   /** Records acknowledged (synced or rejected) before it stopped, in this run. */
   readonly acknowledged: number;
+  /**
+   * Where it stopped: pass `memoryCheckpoint(error.checkpoint)` (or save it) to resume without
+   * re-sending what was acknowledged, even when no checkpoint store was given.
+   */
+  readonly checkpoint: SyncCheckpoint;
 
-  constructor(message: string, options: { cause?: unknown; acknowledged: number }) {
+  constructor(message: string, options: { cause?: unknown; acknowledged: number; checkpoint: SyncCheckpoint }) {
     super('CLIENT_SYNC_FAILED', message, { cause: options.cause });
     this.acknowledged = options.acknowledged;
+    this.checkpoint = options.checkpoint;
   }
 }

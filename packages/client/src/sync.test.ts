@@ -115,6 +115,7 @@ describe('syncDossiers', () => {
     expect(first).toBeInstanceOf(SyncError);
     expect((first as SyncError).acknowledged).toBe(300);
     expect(checkpoint.current?.acknowledged).toBe(300);
+    expect((first as SyncError).checkpoint).toEqual(checkpoint.current);
     down = false;
     const second = await client.syncDossiers(dossierSource(1000), { batchSize: 100, concurrency: 1, checkpoint });
     expect(second).toMatchObject({ skipped: 300, synced: 700 });

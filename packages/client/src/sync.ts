@@ -194,6 +194,7 @@ export async function syncDossiers(source: AsyncIterable<Dossier> | Iterable<Dos
     throw new SyncError(`dossier sync stopped after ${summary.synced + summary.rejected} records of this run were acknowledged; run it again with the same checkpoint to resume (${reason})`, {
       cause: failure,
       acknowledged: summary.synced + summary.rejected,
+      checkpoint: { ...state, doneBatches: [...done].sort((a, b) => a - b) },
     });
   }
   return summary;
