@@ -6,4 +6,9 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // The generated validators are most of the bundle: without whitespace a new process parses them faster.
+  esbuildOptions(options) {
+    options.minifyWhitespace = true;
+    options.minifySyntax = true;
+  },
 });

@@ -1,4 +1,4 @@
-import type { CompiledError } from './catalogue-types.js';
+import type { CompiledError, PatternHint } from './catalogue-types.js';
 import { isNamedFormat, namedFormats } from './formats.js';
 import { escapePointerToken } from './issues.js';
 import type { LocalizedText, ValidationIssue } from './issues.js';
@@ -34,9 +34,8 @@ const COMPARISONS: Record<string, LocalizedText> = {
 };
 
 /** How a location is named in messages: the wire field name, with the schema's title when it is one. */
-function labelOf(pointer: string, schema: Record<string, unknown> | undefined): LocalizedText {
+function labelOf(pointer: string, title: string | undefined): LocalizedText {
   const token = pointer.slice(pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
-  const title = typeof schema?.title === 'string' ? schema.title : undefined;
   if (token === '' || /^\d+$/.test(token)) {
     if (title) return { vi: title, en: title };
     return token === '' ? { vi: 'Giá trị', en: 'The value' } : { vi: `Phần tử ${token}`, en: `Item ${token}` };
@@ -81,14 +80,27 @@ function namedFormatIssue(pointer: string, format: string, data: unknown): Valid
   return { ...r.error, pointer };
 }
 
-function mapOne(e: CompiledError, prefix: string): ValidationIssue {
-  const parent = e.parentSchema;
-  const pointer = prefix + e.instancePath;
-  const format = parent?.format;
-  const sensitivity = sensitivityOf(format, pointer);
-  const received = () => describeReceived(e.data, sensitivity);
-  const label = labelOf(pointer, parent);
+/** The value an error's instancePath points at (ajv escapes it as RFC 6901 says). */
+function valueAt(root: unknown, path: string): unknown {
+  if (path === '') return root;
+  let cur = root;
+  for (const raw of path.slice(1).split('/')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    cur = Object.prototype.hasOwnProperty.call(cur, key) ? (cur as Record<string, unknown>)[key] : undefined;
+  }
+  return cur;
+}
+
+function mapOne(e: CompiledError, prefix: string, root: unknown, hints: Record<string, PatternHint>): ValidationIssue {
   const p = e.params;
+  const hint = e.keyword === 'pattern' && typeof p.pattern === 'string' ? hints[p.pattern] : undefined;
+  const pointer = prefix + e.instancePath;
+  const format = e.keyword === 'format' ? p.format : hint?.format;
+  const sensitivity = sensitivityOf(format, pointer);
+  const data = valueAt(root, e.instancePath);
+  const received = () => describeReceived(data, sensitivity);
+  const label = labelOf(pointer, hint?.title);
   switch (e.keyword) {
     case 'type': {
       const types = (Array.isArray(p.type) ? p.type : String(p.type).split(',')) as string[];
@@ -130,7 +142,7 @@ function mapOne(e: CompiledError, prefix: string): ValidationIssue {
       );
     case 'format': {
       const name = String(p.format);
-      const precise = namedFormatIssue(pointer, name, e.data);
+      const precise = namedFormatIssue(pointer, name, data);
       if (precise) return precise;
       const f = STANDARD_FORMATS[name];
       return issue(
@@ -144,21 +156,21 @@ function mapOne(e: CompiledError, prefix: string): ValidationIssue {
     }
     case 'pattern': {
       if (typeof format === 'string') {
-        const precise = namedFormatIssue(pointer, format, e.data);
+        const precise = namedFormatIssue(pointer, format, data);
         if (precise) return precise;
       }
-      const example = Array.isArray(parent?.examples) ? parent.examples[0] : undefined;
-      const hint = example !== undefined ? `, ví dụ ${String(example)}` : '';
-      const hintEn = example !== undefined ? `, e.g. ${String(example)}` : '';
+      const example = hint?.example;
+      const exampleVi = example !== undefined ? `, ví dụ ${String(example)}` : '';
+      const exampleEn = example !== undefined ? `, e.g. ${String(example)}` : '';
       return issue(
         pointer,
         typeof format === 'string' ? 'NOT_CANONICAL' : 'PATTERN',
         typeof format === 'string'
-          ? `${label.vi} phải viết ở dạng chuẩn, liền nhau không có ký tự phân cách${hint}.`
-          : `${label.vi} không đúng dạng quy định${hint}.`,
+          ? `${label.vi} phải viết ở dạng chuẩn, liền nhau không có ký tự phân cách${exampleVi}.`
+          : `${label.vi} không đúng dạng quy định${exampleVi}.`,
         typeof format === 'string'
-          ? `${label.en} must be written in its canonical form, without separators${hintEn}.`
-          : `${label.en} does not have the required form${hintEn}.`,
+          ? `${label.en} must be written in its canonical form, without separators${exampleEn}.`
+          : `${label.en} does not have the required form${exampleEn}.`,
         example !== undefined ? `like ${String(example)}` : `pattern ${String(p.pattern)}`,
         received(),
       );
@@ -167,7 +179,7 @@ function mapOne(e: CompiledError, prefix: string): ValidationIssue {
     case 'maxLength': {
       const limit = Number(p.limit);
       const min = e.keyword === 'minLength';
-      const len = typeof e.data === 'string' ? Array.from(e.data).length : undefined;
+      const len = typeof data === 'string' ? Array.from(data).length : undefined;
       return issue(
         pointer,
         min ? 'TOO_SHORT' : 'TOO_LONG',
@@ -260,17 +272,28 @@ function mapOne(e: CompiledError, prefix: string): ValidationIssue {
  * failed `oneOf`/`anyOf` are folded into that one issue (they are guesses, not facts),
  * and the list stops at MAX_ISSUES.
  */
-export function issuesFromErrors(errors: readonly CompiledError[], prefix = ''): ValidationIssue[] {
+export function issuesFromErrors(
+  errors: readonly CompiledError[],
+  root: unknown,
+  prefix = '',
+  hints: Record<string, PatternHint> = {},
+): ValidationIssue[] {
   const composite = new Set<string>();
   for (const e of errors) if (e.keyword === 'oneOf' || e.keyword === 'anyOf') composite.add(e.instancePath);
   const out: ValidationIssue[] = [];
+  const seen = new Set<string>();
   for (const e of errors) {
     if (out.length >= MAX_ISSUES) break;
     if (e.keyword === 'if') continue;
     if (composite.size > 0 && e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && underComposite(e.instancePath, composite)) {
       continue;
     }
-    out.push(mapOne(e, prefix));
+    const mapped = mapOne(e, prefix, root, hints);
+    // `pattern`, `format` and a length limit often say the same thing about one value.
+    const key = `${mapped.pointer}\u0000${mapped.code}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(mapped);
   }
   return out;
 }

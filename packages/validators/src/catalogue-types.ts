@@ -1,12 +1,16 @@
-/** The shape of ajv's error objects as compiled with `verbose: true` (what the mapper reads). */
+/** The shape of ajv's error objects (what the mapper reads). */
 export interface CompiledError {
   instancePath: string;
   schemaPath: string;
   keyword: string;
   params: Record<string, unknown>;
-  schema?: unknown;
-  parentSchema?: Record<string, unknown>;
-  data?: unknown;
+}
+
+/** What is known at build time about a schema with a `pattern`. */
+export interface PatternHint {
+  format?: string;
+  title?: string;
+  example?: unknown;
 }
 
 /** A validator function as ajv's standalone code emits it. */

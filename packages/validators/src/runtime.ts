@@ -1,17 +1,16 @@
 /**
  * What compiled validators need at run time, in place of ajv's own runtime modules:
  * string length in code points, deep equality of JSON values, and the format checks.
- * Importing this does not load ajv.
+ * Importing this loads neither ajv nor ajv-formats.
  */
-import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { formatDefinitions } from './formats.js';
+import { standardFormats } from './standard-formats.js';
 
-/** The standard JSON Schema formats (`date`, `date-time`, `email`, `uri`, …) as ajv-formats defines them. */
-export const standardFormats = fullFormats;
+export { standardFormats };
 
 /** Every format a compiled validator may name. */
 export const formats: Record<string, unknown> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, unknown>, fullFormats, formatDefinitions),
+  Object.assign(Object.create(null) as Record<string, unknown>, standardFormats, formatDefinitions),
 );
 
 /** Length in Unicode code points, as JSON Schema counts `minLength`/`maxLength`. */

@@ -1,7 +1,7 @@
 import { issuesFromErrors, MAX_ISSUES } from './ajv-issues.js';
 import type { CompiledValidator, OperationValidators } from './catalogue-types.js';
 import { UnknownOperationError, UnknownSchemaError } from './errors.js';
-import { operations, schemas } from './generated/catalogue.js';
+import { operations, patternHints, schemas } from './generated/catalogue.js';
 import type { OperationId, SchemaName } from './generated/catalogue.js';
 import type { ValidationIssue, ValidationResult } from './issues.js';
 import { parseJson } from './json.js';
@@ -13,7 +13,7 @@ const OK: ValidationResult = Object.freeze({ ok: true }) as ValidationResult;
 
 function run(validate: CompiledValidator, value: unknown, prefix: string, into: ValidationIssue[]): void {
   if (validate(value)) return;
-  for (const i of issuesFromErrors(validate.errors ?? [], prefix)) {
+  for (const i of issuesFromErrors(validate.errors ?? [], value, prefix, patternHints)) {
     if (into.length >= MAX_ISSUES) return;
     into.push(i);
   }
