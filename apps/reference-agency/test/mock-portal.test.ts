@@ -106,6 +106,37 @@ describe.each(['rest', 'dvcqg'] as const)('with the mock portal (%s binding)', (
   });
 });
 
+describe('supplement, withdrawal and public lookup with the mock portal (rest binding)', () => {
+  const clientId = 'ra-e2e-rest';
+
+  it('takes a supplement the portal forwards at status 5, and a withdrawal after it', async () => {
+    const forwarded = await admin('forward/dossiers', { clientId, submission: { TaiLieuNop: [] } });
+    const code: string = forwarded.response.MaHoSo;
+    await portalRecord(clientId, code, '5');
+    const supplement = await admin('forward/call', {
+      clientId,
+      operationId: 'submitSupplement',
+      params: { MaHoSo: code },
+      body: { HoSoBoSungId: 'BS-0001-01', NgayBoSung: '20250702100000', TaiLieuNop: [{ TepDinhKemId: 'f-bs-1', TenTepDinhKem: 'To-khai.pdf', MaThanhPhanHoSo: 'TP01' }] },
+    });
+    expect(supplement.status, JSON.stringify(supplement.response)).toBe(202);
+    const owner = forwarded.request.DinhDanhCHS[0].SoDinhDanh;
+    // A dossier waiting for its supplement stays at 5, so the withdrawal does not race the officials.
+    const other = await admin('forward/dossiers', { clientId, submission: { TaiLieuNop: [] } });
+    await portalRecord(clientId, other.response.MaHoSo, '5');
+    const withdrawn = await admin('forward/call', {
+      clientId,
+      operationId: 'withdrawDossier',
+      params: { MaHoSo: other.response.MaHoSo },
+      body: { LyDo: 'Nộp nhầm thủ tục', NgayYeuCau: '20250702090000', SoDinhDanh: owner },
+    });
+    expect(withdrawn.status, JSON.stringify(withdrawn.response)).toBe(200);
+    await portalRecord(clientId, other.response.MaHoSo, '7');
+    const publicLookup = await admin('forward/call', { clientId, operationId: 'lookupDossierPublic', params: { MaHoSo: other.response.MaHoSo } });
+    expect(publicLookup.response).toEqual({ MaHoSo: other.response.MaHoSo, TrangThaiHoSo: '7', DaHoanThanh: false });
+  });
+});
+
 describe('payment with the mock portal (rest binding)', () => {
   it('opens the payment at the portal on status 6 and continues when the portal notifies it paid', async () => {
     const clientId = 'ra-e2e-rest';
