@@ -17,7 +17,7 @@ let dir: string;
 const file = Buffer.from('%PDF-1.7 giấy phép xây dựng số 123/GPXD — kết quả giải quyết hồ sơ\n'.repeat(50));
 
 beforeAll(async () => {
-  pki = await createTestPki({ validFrom: new Date(Date.now() - 3 * 365 * DAY) });
+  pki = await createTestPki({ validFrom: new Date(Date.now() - 3 * 365 * DAY), caKeyAlgorithm: 'RSA' });
   dir = await mkdtemp(join(tmpdir(), 'dvc-cades-'));
   await writeFile(join(dir, 'data.bin'), file);
   await writeFile(join(dir, 'root.pem'), pki.root.certificatePem);

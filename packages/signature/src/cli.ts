@@ -4,14 +4,14 @@ import { createTestPki } from './test-pki.js';
 import { loadTestPki, writeTestPki } from './test-pki-files.js';
 
 const USAGE = `usage:
-  dvc-kit-pki init <dir> [--base-url http://127.0.0.1:8733]   write a new test PKI to <dir>
+  dvc-kit-pki init <dir> [--base-url http://127.0.0.1:8733] [--ca-key rsa|ec]   write a new test PKI to <dir>
   dvc-kit-pki serve <dir>                                      serve its CRLs, OCSP and TSA until stopped`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'base-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { 'base-url': { type: 'string' }, 'ca-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, dir] = positionals;
   if (values.help || !command) {
@@ -25,7 +25,13 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'init') {
     // Certificates name the URL of their CRL and OCSP services, so it is fixed now.
     const baseUrl = values['base-url'] ?? 'http://127.0.0.1:8733';
-    const pki = await createTestPki({ serve: false, baseUrl });
+    const caKey = (values['ca-key'] ?? 'rsa').toUpperCase();
+    if (caKey !== 'RSA' && caKey !== 'EC') {
+      console.error(`dvc-kit-pki init: --ca-key must be rsa or ec, got "${values['ca-key']}"`);
+      return 2;
+    }
+    // On disk the PKI is made once, so it can afford the RSA CAs that real Vietnamese CAs use.
+    const pki = await createTestPki({ serve: false, baseUrl, caKeyAlgorithm: caKey });
     const files = await writeTestPki(pki, dir);
     console.log(`test PKI written to ${dir} (${files.length} files); services expected at ${baseUrl}; run "dvc-kit-pki serve ${dir}"`);
     return 0;

@@ -9,7 +9,7 @@ import { createTestPki, type TestPki } from './test-pki.js';
 let pki: TestPki;
 let other: TestPki;
 beforeAll(async () => {
-  [pki, other] = await Promise.all([createTestPki(), createTestPki({ serve: false, caKeyAlgorithm: 'EC' })]);
+  [pki, other] = await Promise.all([createTestPki(), createTestPki({ serve: false })]);
 });
 afterAll(async () => {
   await Promise.all([pki.close(), other.close()]);

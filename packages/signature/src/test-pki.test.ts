@@ -14,7 +14,7 @@ let pki: TestPki;
 let dir: string;
 
 beforeAll(async () => {
-  pki = await createTestPki();
+  pki = await createTestPki({ caKeyAlgorithm: 'RSA' });
   dir = await mkdtemp(join(tmpdir(), 'dvc-pki-'));
 });
 afterAll(async () => {
@@ -82,11 +82,12 @@ describe('createTestPki', () => {
 
   it('is saved to disk and reloaded with the same keys, revocations and URLs', async () => {
     const target = join(dir, 'saved');
-    const offline = await createTestPki({ serve: false, baseUrl: 'http://127.0.0.1:1', caKeyAlgorithm: 'EC' });
+    const offline = await createTestPki({ serve: false, baseUrl: 'http://127.0.0.1:1' });
     offline.revoke(offline.citizen, new Date('2025-01-01T00:00:00Z'));
     const files = await writeTestPki(offline, target);
     expect(files.some((f) => f.endsWith('agency.chain.pem'))).toBe(true);
     const loaded = await loadTestPki(target, { serve: false });
+    expect(parseCertificate(offline.governmentCa.certificatePem).key).toEqual({ type: 'ec', curve: 'P-256' }); // the fast default
     expect(loaded.agency.certificatePem).toBe(offline.agency.certificatePem);
     expect(loaded.agency.privateKeyPem).toBe(offline.agency.privateKeyPem);
     expect(loaded.urls.base).toBe('http://127.0.0.1:1');
