@@ -62,12 +62,22 @@ const EMAIL =
 
 const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
+/**
+ * With `allErrors`, ajv checks a format even when `maxLength` already failed, so each
+ * check refuses oversized input itself before any regular expression runs.
+ */
+export const FORMAT_MAX_LENGTH = 8192;
+
+function bounded(check: (s: string) => boolean): (s: string) => boolean {
+  return (s) => s.length <= FORMAT_MAX_LENGTH && check(s);
+}
+
 /** Format definitions in the shape ajv expects (`compare` is not used by the spec). */
 export const standardFormats = Object.freeze({
-  date: Object.freeze({ type: 'string' as const, validate: date }),
-  time: Object.freeze({ type: 'string' as const, validate: time }),
-  'date-time': Object.freeze({ type: 'string' as const, validate: dateTime }),
-  uri: Object.freeze({ type: 'string' as const, validate: uri }),
-  email: Object.freeze({ type: 'string' as const, validate: (s: string) => EMAIL.test(s) }),
-  uuid: Object.freeze({ type: 'string' as const, validate: (s: string) => UUID.test(s) }),
+  date: Object.freeze({ type: 'string' as const, validate: bounded(date) }),
+  time: Object.freeze({ type: 'string' as const, validate: bounded(time) }),
+  'date-time': Object.freeze({ type: 'string' as const, validate: bounded(dateTime) }),
+  uri: Object.freeze({ type: 'string' as const, validate: bounded(uri) }),
+  email: Object.freeze({ type: 'string' as const, validate: bounded((s: string) => EMAIL.test(s)) }),
+  uuid: Object.freeze({ type: 'string' as const, validate: bounded((s: string) => UUID.test(s)) }),
 });
