@@ -83,17 +83,20 @@ export interface NationalPortalClient {
     /** `appendDossierEvents` (signed, idempotent by key). */
     appendEvents(MaHoSo: Path<'appendDossierEvents', 'MaHoSo'>, events: Body<'appendDossierEvents'>['events'], options?: CallOptions): Promise<Data<'appendDossierEvents'>>;
     listEvents(MaHoSo: Path<'listDossierEvents', 'MaHoSo'>, query?: ListQuery<'listDossierEvents'>, options?: CallOptions): AsyncIterable<ItemOf<Ops['listDossierEvents']>>;
+    listEventsPage(MaHoSo: Path<'listDossierEvents', 'MaHoSo'>, query?: Query<'listDossierEvents'>, options?: CallOptions): Promise<Data<'listDossierEvents'>>;
     /** `syncDossierBatch`: up to 1,000 dossiers, a result per record. */
     syncBatch(items: Body<'syncDossierBatch'>['items'], options?: CallOptions): Promise<Data<'syncDossierBatch'>>;
   };
   feedback: {
     list(query?: ListQuery<'listFeedback'>, options?: CallOptions): AsyncIterable<ItemOf<Ops['listFeedback']>>;
+    listPage(query?: Query<'listFeedback'>, options?: CallOptions): Promise<Data<'listFeedback'>>;
     get(MaPhanAnh: Path<'getFeedback', 'MaPhanAnh'>, options?: CallOptions): Promise<Data<'getFeedback'>>;
     answer(MaPhanAnh: Path<'answerFeedback', 'MaPhanAnh'>, answer: Body<'answerFeedback'>, options?: CallOptions): Promise<Data<'answerFeedback'>>;
   };
   evaluations: {
     submit(items: Body<'submitEvaluations'>['items'], options?: CallOptions): Promise<Data<'submitEvaluations'>>;
     list(query?: ListQuery<'listEvaluations'>, options?: CallOptions): AsyncIterable<ItemOf<Ops['listEvaluations']>>;
+    listPage(query?: Query<'listEvaluations'>, options?: CallOptions): Promise<Data<'listEvaluations'>>;
   };
   statistics: {
     submitReport(report: Body<'submitStatisticsReport'>, options?: CallOptions): Promise<Data<'submitStatisticsReport'>>;
@@ -182,16 +185,19 @@ export function createNationalPortalClient(options: NationalPortalClientOptions)
       upsert: (dossier, o) => data('upsertDossier', { ...opts(o), path: { MaHoSo: dossier.MaHoSo }, body: dossier }),
       appendEvents: (MaHoSo, events, o) => data('appendDossierEvents', { ...opts(o), path: { MaHoSo }, body: { events } }),
       listEvents: (MaHoSo, query, o) => pages('listDossierEvents', { ...opts(o), path: { MaHoSo }, query }),
+      listEventsPage: (MaHoSo, query, o) => data('listDossierEvents', { ...opts(o), path: { MaHoSo }, query }),
       syncBatch: (items, o) => data('syncDossierBatch', { ...opts(o), body: { items } }),
     },
     feedback: {
       list: (query, o) => pages('listFeedback', { ...opts(o), query }),
+      listPage: (query, o) => data('listFeedback', { ...opts(o), query }),
       get: (MaPhanAnh, o) => data('getFeedback', { ...opts(o), path: { MaPhanAnh } }),
       answer: (MaPhanAnh, answer, o) => data('answerFeedback', { ...opts(o), path: { MaPhanAnh }, body: answer }),
     },
     evaluations: {
       submit: (items, o) => data('submitEvaluations', { ...opts(o), body: { items } }),
       list: (query, o) => pages('listEvaluations', { ...opts(o), query }),
+      listPage: (query, o) => data('listEvaluations', { ...opts(o), query }),
     },
     statistics: {
       submitReport: (report, o) => data('submitStatisticsReport', { ...opts(o), body: report }),
