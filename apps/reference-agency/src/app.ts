@@ -78,7 +78,7 @@ function routes(services: AgencyServices, db: Db): Router {
     .add('GET', '/dvc', h(openDeepLink));
 }
 
-/** The officials answer feedback one interval after it arrived (recorded, shown in the authenticated lookup). */
+/** The officials answer feedback one interval after it arrived: recorded, shown in the authenticated lookup, sent to the portal. */
 function answerFeedback(services: AgencyServices): void {
   for (const f of services.feedback.unanswered()) {
     services.feedback.answer(f.id, {
@@ -109,12 +109,13 @@ export async function startReferenceAgency(config: AgencyConfig, options: StartO
   const discovery = new PortalDiscovery(config.portalUrl);
   const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: config.revocationMode, mutant });
   const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, mutant, ...(options.log ? { log: options.log } : {}) });
+  const feedback = new FeedbackStore(db);
   const services: AgencyServices = {
     config,
     mutant,
     store,
     outbox,
-    feedback: new FeedbackStore(db),
+    feedback,
     idempotency: new IdempotencyStore(db, mutant),
     tokens: new PortalTokenVerifier(discovery, config.clientId, mutant),
     signer,
@@ -126,7 +127,7 @@ export async function startReferenceAgency(config: AgencyConfig, options: StartO
   };
   const client = options.pusher ? undefined : clientPusher(config, signer, mutant);
   const pusher = options.pusher ?? client!;
-  const sync = new PortalSync(outbox, store, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, ...(options.log ? { log: options.log } : {}) });
+  const sync = new PortalSync(outbox, store, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, feedback, ...(options.log ? { log: options.log } : {}) });
   const server: Server = createServer(createListener(routes(services, db), { mutant, ...(options.log ? { log: options.log } : {}) }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -47,6 +47,11 @@ const MIGRATIONS: string[] = [
    CREATE TABLE feedback (id TEXT PRIMARY KEY, code TEXT, data TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, assigned_unit TEXT NOT NULL, deadline TEXT NOT NULL, answer TEXT);
    CREATE INDEX feedback_code ON feedback (code);
    CREATE TABLE payments (transaction_key TEXT PRIMARY KEY, payment_id TEXT NOT NULL, code TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL, received_at INTEGER NOT NULL);`,
+  // Answers to feedback are sent to the national portal (DVC-FBK-002) through their own queue.
+  `ALTER TABLE feedback ADD COLUMN push_state TEXT;
+   ALTER TABLE feedback ADD COLUMN push_due INTEGER;
+   ALTER TABLE feedback ADD COLUMN push_attempts INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE feedback ADD COLUMN push_error TEXT;`,
 ];
 
 /** Opens (creating if needed) the system's SQLite database in `dataDir` and migrates it. */

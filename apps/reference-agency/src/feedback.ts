@@ -46,8 +46,36 @@ export class FeedbackStore {
     }));
   }
 
-  answer(id: string, answer: FeedbackAnswer): void {
-    this.#db.prepare(`UPDATE feedback SET status = '3', answer = ? WHERE id = ? AND status = '2'`).run(JSON.stringify(answer), id);
+  /** Records the answer and queues it for the national portal. */
+  answer(id: string, answer: FeedbackAnswer, nowMs = Date.now()): void {
+    this.#db
+      .prepare(`UPDATE feedback SET status = '3', answer = ?, push_state = 'pending', push_due = ? WHERE id = ? AND status = '2'`)
+      .run(JSON.stringify(answer), nowMs, id);
+  }
+
+  /** Answers waiting to be sent to the portal. */
+  answersDue(nowMs: number, limit = 20): { id: string; answer: FeedbackAnswer; attempts: number }[] {
+    return (
+      this.#db.prepare(`SELECT id, answer, push_attempts FROM feedback WHERE push_state = 'pending' AND push_due <= ? ORDER BY push_due LIMIT ?`).all(nowMs, limit) as {
+        id: string;
+        answer: string;
+        push_attempts: number;
+      }[]
+    ).map((r) => ({ id: r.id, answer: JSON.parse(r.answer) as FeedbackAnswer, attempts: r.push_attempts }));
+  }
+
+  /** Settles one answer's push: delivered, retried at `dueAt`, or failed for good. */
+  answerPushed(id: string, outcome: { state: 'delivered' | 'failed' } | { state: 'pending'; dueAt: number }, error?: string): void {
+    this.#db
+      .prepare('UPDATE feedback SET push_state = ?, push_due = COALESCE(?, push_due), push_attempts = push_attempts + 1, push_error = ? WHERE id = ?')
+      .run(outcome.state, outcome.state === 'pending' ? outcome.dueAt : null, error ?? null, id);
+  }
+
+  pushState(id: string): { state: string | null; attempts: number; error: string | null } | undefined {
+    const row = this.#db.prepare('SELECT push_state, push_attempts, push_error FROM feedback WHERE id = ?').get(id) as
+      | { push_state: string | null; push_attempts: number; push_error: string | null }
+      | undefined;
+    return row ? { state: row.push_state, attempts: row.push_attempts, error: row.push_error } : undefined;
   }
 }
 

@@ -1,8 +1,10 @@
 import { clientCredentials, dvcqgSession, type CredentialProvider } from '@dvc-kit/auth';
+import type { FeedbackAnswer } from '@dvc-kit/spec';
 import { ApiError, AuthError as ClientAuthError, ClientError, createNationalPortalClient, NetworkError, TimeoutError } from '@dvc-kit/client';
 import { Agent, type Dispatcher } from 'undici';
 import type { AgencyConfig } from './config.js';
 import type { DossierStore } from './dossier-store.js';
+import type { FeedbackStore } from './feedback.js';
 import type { Mutant } from './mutants.js';
 import type { MessageSigner } from './message-signature.js';
 import type { Outbox, QueuedPush } from './outbox.js';
@@ -15,6 +17,8 @@ export type PushOutcome =
 /** Sends one queued change to the national portal in the configured binding. */
 export interface PortalPusher {
   push(entry: QueuedPush): Promise<PushOutcome>;
+  /** Sends the answer to a feedback item (answerFeedback); absent where the binding has no such call. */
+  pushFeedbackAnswer?(MaPhanAnh: string, answer: FeedbackAnswer, idempotencyKey: string): Promise<PushOutcome>;
 }
 
 /** How a client error is handled: transient ones are retried later, the rest set aside. */
@@ -62,7 +66,7 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
   if (dvcqg && !config.dvcqg) throw new TypeError('the dvcqg binding needs DVC_DVCQG_USERNAME and DVC_DVCQG_PASSWORD');
   const auth: CredentialProvider = dvcqg
     ? dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password })
-    : clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, scope: 'dossiers.write payments.write' });
+    : clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, scope: 'dossiers.write payments.write feedback.write' });
   const client = createNationalPortalClient({
     baseUrl: config.portalUrl,
     binding: config.binding,
@@ -93,6 +97,18 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
         return outcomeOf(error);
       }
     },
+    ...(dvcqg
+      ? {}
+      : {
+          async pushFeedbackAnswer(MaPhanAnh: string, answer: FeedbackAnswer, idempotencyKey: string): Promise<PushOutcome> {
+            try {
+              await client.feedback.answer(MaPhanAnh, answer, { idempotencyKey });
+              return { ok: true };
+            } catch (error) {
+              return outcomeOf(error);
+            }
+          },
+        }),
     close: () => client.close(),
   };
 }
@@ -121,7 +137,10 @@ export class PortalSync {
   #running: Promise<void> | undefined;
   #stopped = false;
 
-  constructor(outbox: Outbox, store: DossierStore, pusher: PortalPusher, dropOnFailure: boolean, options: SyncOptions = {}) {
+  #feedback: FeedbackStore | undefined;
+
+  constructor(outbox: Outbox, store: DossierStore, pusher: PortalPusher, dropOnFailure: boolean, options: SyncOptions & { feedback?: FeedbackStore } = {}) {
+    this.#feedback = options.feedback;
     this.#outbox = outbox;
     this.#store = store;
     this.#pusher = pusher;
@@ -151,7 +170,25 @@ export class PortalSync {
 
   async #pass(): Promise<void> {
     const due = this.#outbox.due(Date.now());
-    await Promise.all(due.map((entry) => this.#deliver(entry)));
+    await Promise.all([...due.map((entry) => this.#deliver(entry)), this.#deliverAnswers()]);
+  }
+
+  async #deliverAnswers(): Promise<void> {
+    const feedback = this.#feedback;
+    const send = this.#pusher.pushFeedbackAnswer?.bind(this.#pusher);
+    if (!feedback || !send) return;
+    for (const item of feedback.answersDue(Date.now())) {
+      if (this.#stopped) return;
+      const outcome: PushOutcome = await send(item.id, item.answer, `fbk:${item.id}`).catch((e: unknown): PushOutcome => ({ ok: false, retryable: true, error: String(e) }));
+      if (outcome.ok) feedback.answerPushed(item.id, { state: 'delivered' });
+      else if (!outcome.retryable) feedback.answerPushed(item.id, { state: 'failed' }, outcome.error);
+      else feedback.answerPushed(item.id, { state: 'pending', dueAt: Date.now() + this.#backoff(item.attempts, outcome.retryAfterMs) }, outcome.error);
+    }
+  }
+
+  #backoff(attempts: number, retryAfterMs?: number): number {
+    const backoff = Math.min(this.#options.maxBackoffMs, this.#options.baseBackoffMs * 2 ** attempts);
+    return Math.max(retryAfterMs ?? 0, backoff / 2 + Math.random() * (backoff / 2));
   }
 
   async #deliver(entry: QueuedPush): Promise<void> {
@@ -175,8 +212,6 @@ export class PortalSync {
       this.#outbox.failed(entry.id, outcome.error);
       return;
     }
-    const backoff = Math.min(this.#options.maxBackoffMs, this.#options.baseBackoffMs * 2 ** entry.attempts);
-    const delay = Math.max(outcome.retryAfterMs ?? 0, backoff / 2 + Math.random() * (backoff / 2));
-    this.#outbox.retry(entry.id, Date.now() + delay, outcome.error);
+    this.#outbox.retry(entry.id, Date.now() + this.#backoff(entry.attempts, outcome.retryAfterMs), outcome.error);
   }
 }

@@ -137,6 +137,16 @@ describe('supplement, withdrawal and public lookup with the mock portal (rest bi
   });
 });
 
+describe('feedback with the mock portal (rest binding)', () => {
+  it('answers forwarded feedback and sends the answer to the portal', async () => {
+    const forwarded = await admin('forward/feedback', { clientId: 'ra-e2e-rest' });
+    expect(forwarded.status, JSON.stringify(forwarded.response)).toBe(202);
+    const id: string = forwarded.request.MaPhanAnh;
+    const answered = await waitFor(() => (portal.store.feedback.get(id)?.TrangThai === '3' ? portal.store.feedback.get(id) : undefined), 'the answer at the portal');
+    expect(answered!.MaPhanAnh).toBe(id);
+  });
+});
+
 describe('payment with the mock portal (rest binding)', () => {
   it('opens the payment at the portal on status 6 and continues when the portal notifies it paid', async () => {
     const clientId = 'ra-e2e-rest';
