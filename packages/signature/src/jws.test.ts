@@ -155,6 +155,19 @@ describe('verifyMessage', () => {
     expect([report.indication, report.subIndication]).toEqual(['INDETERMINATE', 'REVOKED_NO_POE']);
   });
 
+  it('REVOKED_CA_NO_POE: the issuing CA itself was revoked', async () => {
+    const own = await createTestPki({ serve: false });
+    try {
+      own.revoke(own.governmentCa, new Date(Date.now() - 3600_000), 2);
+      const jws = await signMessage(dossier, { privateKey: own.agency.privateKey, certificates: own.agency.chainPem });
+      const report = await verifyMessage(jws, dossier, { trustAnchors: own.trustAnchors, revocation: { fetcher: own.fetcher } });
+      expect([report.indication, report.subIndication]).toEqual(['INDETERMINATE', 'REVOKED_CA_NO_POE']);
+      expect(report.revocation[1]).toMatchObject({ status: 'revoked', reason: 'cACompromise', source: 'CRL' });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('EXPIRED: signed (by its own claim) after the certificate expired', async () => {
     const expired = await pki.expire(pki.citizen);
     const jws = await signMessage(dossier, { privateKey: expired.privateKey, certificates: expired.chainPem });

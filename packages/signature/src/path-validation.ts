@@ -42,6 +42,7 @@ const SEVERITY_ORDER: SubIndication[] = [
   'CRYPTO_CONSTRAINTS_FAILURE',
   'CHAIN_CONSTRAINTS_FAILURE',
   'REVOKED_NO_POE',
+  'REVOKED_CA_NO_POE',
   'OUT_OF_BOUNDS_NO_POE',
   'TRY_LATER',
 ];
@@ -218,7 +219,7 @@ async function checkPathRevocation(
   const statuses: RevocationStatus[] = await Promise.all(
     subjects.map((cert, i) => checkRevocation(cert, path[i + 1]!, { fetcher, cache, policy, now: times.validationTime })),
   );
-  return statuses.map((status) => {
+  return statuses.map((status, index) => {
     const { revokedAt, ...evidence } = status;
     const subject = status.certificate;
     if (status.status === 'revoked' && revokedAt) {
@@ -227,7 +228,10 @@ async function checkPathRevocation(
         messages.push(message('CERT_REVOKED_AFTER_POE', 'warning', { ...args, time: times.poe.toISOString() }));
       } else {
         const signedAt = times.claimed ?? times.validationTime;
-        if (signedAt >= revokedAt) fail('REVOKED', message('CERT_REVOKED', 'error', { ...args, time: signedAt.toISOString() }));
+        if (index > 0) {
+          // A revoked CA: without proof that the signature predates it, nothing below can be trusted (ETSI REVOKED_CA_NO_POE).
+          fail('REVOKED_CA_NO_POE', message('CERT_REVOKED_NO_POE', 'error', { ...args, time: signedAt.toISOString() }));
+        } else if (signedAt >= revokedAt) fail('REVOKED', message('CERT_REVOKED', 'error', { ...args, time: signedAt.toISOString() }));
         else fail('REVOKED_NO_POE', message('CERT_REVOKED_NO_POE', 'error', { ...args, time: signedAt.toISOString() }));
       }
     } else if (status.status === 'good') {
