@@ -37,4 +37,15 @@ describe('parseAgencyCode', () => {
   it('does not throw on a bad date option', () => {
     expect(parseAgencyCode('000.00.00.H56', { at: 'not a date' }).ok).toBe(true);
   });
+
+  it('resolves the top-level body against the reference data as of a date', () => {
+    const before = parseAgencyCode('000.00.06.H22', { at: '2024-05-01' });
+    expect(before.ok && before.value.body).toMatchObject({ code: 'H22', inForce: true });
+    const after = parseAgencyCode('000.00.06.H22', { at: '2025-08-01' });
+    expect(after.ok && after.value.body).toMatchObject({ code: 'H22', inForce: false, successor: { name: 'Tuyên Quang' } });
+    const ministry = parseAgencyCode('000.00.00.G09', { at: '2024-01-01' });
+    expect(ministry.ok && ministry.value.body?.name).toMatch(/^Bộ /);
+    const council = parseAgencyCode('000.00.00.K26');
+    expect(council.ok && council.value.body).toBeNull();
+  });
 });

@@ -20,4 +20,10 @@ describe('parseDossierCode', () => {
     const r = parseDossierCode('000.00.06.H56-230229-0001');
     expect(!r.ok && r.error).toMatchObject({ code: 'DOSSIER_CODE_DATE', received: '"000.00.06.H56-230229-0001"' });
   });
+
+  it('resolves the agency as of the day the dossier was received', () => {
+    const r = parseDossierCode('000.00.01.H22-240105-0001');
+    expect(r.ok && r.value.agency.body).toMatchObject({ code: 'H22', inForce: true });
+    expect(r.ok && r.value.agency.body?.name).toContain('Hà Giang');
+  });
 });

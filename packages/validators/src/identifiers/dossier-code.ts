@@ -27,8 +27,9 @@ function daysInMonth(year: number, month: number): number {
 
 /**
  * Parses a dossier code by the standard's rule `<agency code>-<yyMMdd>-<sequence>`
- * (`000.00.06.H56-231027-0361`): the agency code must parse, the date must be a real
- * calendar date (20yy), the sequence 4 or more digits. Never throws.
+ * (`000.00.06.H56-231027-0361`): the date must be a real calendar date (20yy), the
+ * sequence 4 or more digits, and the agency code must parse; its body is resolved as of
+ * that date. Never throws.
  */
 export function parseDossierCode(input: unknown): ParseResult<DossierCode> {
   const s = checkString(input, LABEL, AGENCY_CODE_MAX_LENGTH + 8 + DOSSIER_SEQUENCE_MAX_DIGITS, 'public');
@@ -55,15 +56,6 @@ export function parseDossierCode(input: unknown): ParseResult<DossierCode> {
       { expected: EXPECTED, received },
     );
   }
-  const agency = parseAgencyCode(agencyPart);
-  if (!agency.ok) {
-    return fail(
-      'DOSSIER_CODE_AGENCY',
-      `Mã hồ sơ có phần mã cơ quan không hợp lệ: ${agency.error.message.vi}`,
-      `The agency part of the dossier code is not valid: ${agency.error.message.en}`,
-      { expected: EXPECTED, received },
-    );
-  }
   const year = 2000 + Number(datePart.slice(0, 2));
   const month = Number(datePart.slice(2, 4));
   const day = Number(datePart.slice(4, 6));
@@ -84,5 +76,16 @@ export function parseDossierCode(input: unknown): ParseResult<DossierCode> {
     );
   }
   const iso = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  // The agency is resolved as of the day the dossier was received: a merged body's code
+  // still names it, with its successor.
+  const agency = parseAgencyCode(agencyPart, { at: iso });
+  if (!agency.ok) {
+    return fail(
+      'DOSSIER_CODE_AGENCY',
+      `Mã hồ sơ có phần mã cơ quan không hợp lệ: ${agency.error.message.vi}`,
+      `The agency part of the dossier code is not valid: ${agency.error.message.en}`,
+      { expected: EXPECTED, received },
+    );
+  }
   return ok({ code, agency: agency.value, date: iso, sequence });
 }
