@@ -312,6 +312,28 @@ function guardsModule(
   return lines.join('\n') + '\n';
 }
 
+/** Strings without `maxLength` (nor enum, const, named format) and arrays without `maxItems`. */
+export function unbounded(inputs: DocumentInput[]): string[] {
+  const out: string[] = [];
+  const walk = (s: unknown, where: string): void => {
+    if (Array.isArray(s)) return s.forEach((x, i) => walk(x, `${where}/${i}`));
+    if (typeof s !== 'object' || s === null) return;
+    const o = s as JsonObject;
+    const types = ([] as unknown[]).concat(o.type ?? []);
+    const named = typeof o.format === 'string' && o.format.startsWith('vn-');
+    if (types.includes('string') && o.maxLength === undefined && o.enum === undefined && o.const === undefined && !named) {
+      out.push(`${where} (string)`);
+    }
+    if (types.includes('array') && o.maxItems === undefined) out.push(`${where} (array)`);
+    for (const [k, v] of Object.entries(o)) if (k !== 'examples' && k !== 'example' && k !== 'enum') walk(v, `${where}/${k}`);
+  };
+  for (const { name, doc } of inputs) {
+    walk(doc.components, `${name}#/components`);
+    walk(doc.paths, `${name}#/paths`);
+  }
+  return out;
+}
+
 function specTypes(): TypeSource | null {
   const require = createRequire(import.meta.url);
   try {
@@ -345,7 +367,14 @@ function main(argv: string[]): void {
     }
   }
   const fromSpec = inputs.length === 0;
-  const result = compileDocuments(fromSpec ? specDocuments() : inputs, fromSpec ? specTypes() : null);
+  const documents = fromSpec ? specDocuments() : inputs;
+  const result = compileDocuments(documents, fromSpec ? specTypes() : null);
+  const loose = unbounded(documents);
+  if (loose.length > 0) {
+    console.warn(
+      `note: ${loose.length} strings or arrays in the documents have no maxLength/maxItems (input size limits still apply), e.g.\n  ${loose.slice(0, 5).join('\n  ')}`,
+    );
+  }
   if (!existsSync(out)) mkdirSync(out, { recursive: true });
   for (const [file, text] of Object.entries(result.files)) writeFileSync(join(out, file), text);
   console.log(
