@@ -22,9 +22,10 @@ export function writeResponse(res: ServerResponse, answer: PortalResponse): void
       res.socket?.destroy();
       return;
     }
-    const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
-    res.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.byteLength) });
-    res.end(body);
+    const length = typeof answer.body === 'string' ? Buffer.byteLength(answer.body) : answer.body.byteLength;
+    answer.headers['content-length'] = String(length);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   };
   if (answer.delayMs && answer.delayMs > 0) setTimeout(send, answer.delayMs);
   else send();

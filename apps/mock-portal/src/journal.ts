@@ -71,32 +71,44 @@ function decodeBody(body: string | Uint8Array | undefined, contentType: string |
 
 /** A bounded in-memory journal of every request the portal answered. */
 export class Journal {
-  private entries: JournalEntry[] = [];
+  // A ring buffer: adding is O(1) however full the journal is.
+  private ring: (JournalEntry | undefined)[];
+  private head = 0;
+  private count = 0;
   private nextId = 1;
 
-  constructor(private readonly capacity = 5000) {}
+  constructor(private readonly capacity = 5000) {
+    this.ring = new Array<JournalEntry | undefined>(capacity);
+  }
 
   add(entry: Omit<JournalEntry, 'id'>): JournalEntry {
-    const full = { ...entry, id: this.nextId++ };
-    this.entries.push(full);
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    const full = entry as JournalEntry;
+    full.id = this.nextId++;
+    this.ring[(this.head + this.count) % this.capacity] = full;
+    if (this.count < this.capacity) this.count++;
+    else this.head = (this.head + 1) % this.capacity;
     return full;
   }
 
   clear(): void {
-    this.entries = [];
+    this.ring = new Array<JournalEntry | undefined>(this.capacity);
+    this.head = 0;
+    this.count = 0;
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.count;
   }
 
-  raw(): readonly JournalEntry[] {
-    return this.entries;
+  /** The entries, oldest first. */
+  raw(): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.ring[(this.head + i) % this.capacity]!);
+    return out;
   }
 
   query(q: JournalQuery = {}): JournalView[] {
-    let list = this.entries.filter(
+    let list = this.raw().filter(
       (e) =>
         (q.operationId === undefined || e.operationId === q.operationId) &&
         (q.clientId === undefined || e.clientId === q.clientId) &&

@@ -47,7 +47,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     const invalid = page.locator('#journal tr.invalid');
     expect(await invalid.count()).toBe(1);
     expect(await invalid.locator('td').nth(6).textContent()).toContain('/TrangThaiHoSo');
-    const background = await invalid.locator('td').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const background = await invalid.locator('td').first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     expect(background).toBe('rgb(253, 232, 232)');
     expect(await page.locator('#faults pre').textContent()).toContain('listProcedures');
     const file = join(out, 'dashboard.png');

@@ -2,12 +2,24 @@ import type { Catalogue } from '../catalogue.js';
 import type { Clock } from '../clock.js';
 import { paginate } from '../pagination.js';
 import { HttpProblem, PROBLEM } from '../problem.js';
-import type { Resolver } from '../types.js';
+import type { Resolver, ResolverResult } from '../types.js';
 
 /** listProcedures, getProcedure, listAgencies, getAgency, listProvinces, listMinistries. */
 export function catalogueResolvers(catalogue: Catalogue, clock: Clock): Record<string, Resolver> {
   const today = () => Catalogue_today(clock);
-  return {
+  // The catalogue does not change while the portal runs: answers are serialised once per query.
+  const cache = new Map<string, ResolverResult>();
+  const cached = (resolver: Resolver): Resolver => (ctx) => {
+    const key = `${ctx.operation.operationId}\u0000${JSON.stringify(ctx.params)}\u0000${ctx.query.toString()}\u0000${today()}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const result = resolver(ctx) as ResolverResult;
+    const frozen: ResolverResult = { status: result.status, headers: { 'content-type': 'application/json', ...(result.headers ?? {}) }, body: JSON.stringify(result.body), raw: true };
+    if (cache.size >= 2000) cache.clear();
+    cache.set(key, frozen);
+    return frozen;
+  };
+  const resolvers: Record<string, Resolver> = {
     listProcedures: ({ query }) => {
       const list = catalogue.proceduresFor({ agency: query.get('agency'), level: query.get('level'), updatedSince: query.get('updatedSince') });
       return { status: 200, headers: { 'ratelimit-limit': '600', 'ratelimit-remaining': '599', 'ratelimit-reset': '60' }, body: paginate(list, query, `p:${query.get('agency') ?? ''}:${query.get('level') ?? ''}`) };
@@ -35,6 +47,8 @@ export function catalogueResolvers(catalogue: Catalogue, clock: Clock): Record<s
       return { status: 200, body: { asOf, items: catalogue.ministries(asOf) } };
     },
   };
+  for (const [name, resolver] of Object.entries(resolvers)) resolvers[name] = cached(resolver);
+  return resolvers;
 }
 
 function Catalogue_today(clock: Clock): string {

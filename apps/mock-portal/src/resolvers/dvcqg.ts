@@ -69,14 +69,15 @@ export class DvcqgBinding {
 
   resolvers(): Record<string, Resolver> {
     return {
-      dvcqgLogin: ({ body }) => {
+      dvcqgLogin: ({ body }) => this.guard(() => {
+        this.check('DvcqgLoginRequest', body);
         const { username, password } = body as { username: string; password: string };
         const system = this.store.systemByDvcqgUsername(username);
         if (!system || system.dvcqgPassword !== password) return envelope('01', 'Sai tên đăng nhập hoặc mật khẩu — wrong username or password.');
         const session = randomBytes(16).toString('hex');
         this.sessions.set(session, { clientId: system.clientId, agencyCode: system.agencyCode, expiresAt: this.clock.now() + SESSION_TTL_SECONDS * 1000 });
         return { status: 200, body: { session, ...OK, expires_in: SESSION_TTL_SECONDS } };
-      },
+      }),
       dvcqgIntegration: ({ body }) => this.guard(() => this.integration(body as Record<string, unknown>)),
       dvcqgShare: ({ body }) => this.guard(() => this.share(body as Record<string, unknown>)),
     };
