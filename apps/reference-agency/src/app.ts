@@ -107,7 +107,7 @@ export async function startReferenceAgency(config: AgencyConfig, options: StartO
   const store = new DossierStore(db, { mutant, installId });
   const outbox = new Outbox(db);
   const discovery = new PortalDiscovery(config.portalUrl);
-  const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: config.revocationMode, mutant });
+  const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: config.revocationMode, revocationCacheMs: config.revocationCacheMs, mutant });
   const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, mutant, ...(options.log ? { log: options.log } : {}) });
   const feedback = new FeedbackStore(db);
   const services: AgencyServices = {

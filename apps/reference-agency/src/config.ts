@@ -29,6 +29,8 @@ export interface AgencyConfig {
   /** Time between two steps of the simulated officials. */
   stepIntervalMs: number;
   revocationMode: RevocationMode;
+  /** How long CRL and OCSP answers are reused (0: fetched for every request). */
+  revocationCacheMs: number;
   /** Public lookups allowed per client IP per minute. */
   publicLookupsPerMinute: number;
   mutant: Mutant;
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
   if (!['hard-fail', 'soft-fail', 'off'].includes(revocationMode)) {
     throw new ConfigError('DVC_REVOCATION_MODE', `must be hard-fail, soft-fail or off, got "${revocationMode}"`);
   }
+  const revocationCacheMs = integer(env, 'DVC_REVOCATION_CACHE_MS', 30_000, 0, 24 * 3600_000);
   const publicLookupsPerMinute = integer(env, 'DVC_PUBLIC_LOOKUP_LIMIT', 60, 1, 1_000_000);
   return {
     portalUrl,
@@ -122,6 +125,7 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
     publicUrl,
     stepIntervalMs,
     revocationMode,
+    revocationCacheMs,
     publicLookupsPerMinute,
     mutant: readMutant(env),
   };

@@ -1,4 +1,4 @@
-import { signMessage, verifyMessage } from '@dvc-kit/signature';
+import { RevocationCache, signMessage, verifyMessage } from '@dvc-kit/signature';
 import type { RevocationMode } from './config.js';
 import { problems } from './errors.js';
 import type { Mutant } from './mutants.js';
@@ -13,8 +13,11 @@ export class MessageSigner {
   readonly #trustAnchors: string[];
   readonly #revocation: RevocationMode;
   readonly #mutant: Mutant;
+  readonly #cacheMs: number;
+  #cache: { made: number; cache: RevocationCache } | undefined;
 
-  constructor(options: { privateKeyPem: string; certificates: string[]; trustAnchors: string[]; revocation: RevocationMode; mutant: Mutant }) {
+  constructor(options: { privateKeyPem: string; certificates: string[]; trustAnchors: string[]; revocation: RevocationMode; mutant: Mutant; revocationCacheMs?: number }) {
+    this.#cacheMs = options.revocationCacheMs ?? 0;
     this.#privateKeyPem = options.privateKeyPem;
     this.#certificates = options.certificates;
     this.#trustAnchors = options.trustAnchors;
@@ -27,13 +30,25 @@ export class MessageSigner {
     if (this.#mutant.is('request-signature-unchecked')) return;
     const jws = Array.isArray(header) ? header[0] : header;
     if (!jws) throw problems.signatureInvalid('The request must be signed: the X-DVC-Signature header is missing.');
-    const report = await verifyMessage(jws, body, { trustAnchors: this.#trustAnchors, revocation: { mode: this.#revocation } });
+    const cache = this.#revocationCache();
+    const report = await verifyMessage(jws, body, { trustAnchors: this.#trustAnchors, revocation: { mode: this.#revocation, ...(cache ? { cache } : {}) } });
     if (report.indication !== 'TOTAL_PASSED') {
       const first = report.messages.find((m) => m.severity === 'error');
       throw problems.signatureInvalid(
         `X-DVC-Signature is not valid (${report.indication}${report.subIndication ? `/${report.subIndication}` : ''})${first ? `: ${first.en}` : ''}`,
       );
     }
+  }
+
+  /**
+   * CRLs and OCSP answers are reused for at most `revocationCacheMs` (a fresh cache after
+   * that), so a revocation is seen within that time without fetching on every request.
+   */
+  #revocationCache(): RevocationCache | undefined {
+    if (this.#cacheMs <= 0) return undefined;
+    const now = Date.now();
+    if (!this.#cache || now - this.#cache.made >= this.#cacheMs) this.#cache = { made: now, cache: new RevocationCache() };
+    return this.#cache.cache;
   }
 
   /** The X-DVC-Signature value for a body this system sends, or undefined (events-unsigned mutant). */

@@ -256,3 +256,28 @@ describe('feedback, statistics, catalogue, deep link, health', () => {
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
   });
 });
+
+describe('the portal certificate', () => {
+  it('refuses a message signed with a revoked or an expired certificate', async () => {
+    const strict = await startReferenceAgency(loadConfig(portal.agencyEnv({ DVC_REVOCATION_MODE: 'hard-fail', DVC_REVOCATION_CACHE_MS: '0' })));
+    try {
+      const signer = await portal.pki.issueEndEntity({ subject: { commonName: 'Cổng DVC quốc gia (khóa cũ)', organization: 'Văn phòng Chính phủ' }, issuer: 'governmentCa' });
+      const body = submission();
+      const good = await portal.sign(body, signer);
+      expect((await call(portal, strict.url, 'POST', '/v1/dossiers', { token: write, body, sign: good })).status).toBe(201);
+      portal.pki.revoke(signer);
+      const after = submission();
+      const revoked = await call(portal, strict.url, 'POST', '/v1/dossiers', { token: write, body: after, sign: await portal.sign(after, signer) });
+      expect(revoked.status).toBe(403);
+      expect(revoked.body.detail).toMatch(/REVOKED/);
+      const other = submission();
+      const day = 24 * 3600_000;
+      const expired = await portal.pki.issueEndEntity({ subject: { commonName: 'Cổng DVC quốc gia (hết hạn)' }, issuer: 'governmentCa', notBefore: new Date(Date.now() - 3 * day), notAfter: new Date(Date.now() - day) });
+      const res = await call(portal, strict.url, 'POST', '/v1/dossiers', { token: write, body: other, sign: await portal.sign(other, expired) });
+      expect(res.status).toBe(403);
+      expect(res.body.detail).toMatch(/X-DVC-Signature is not valid/);
+    } finally {
+      await strict.close();
+    }
+  });
+});
