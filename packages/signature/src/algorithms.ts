@@ -1,4 +1,4 @@
-import { constants, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { constants, sign, verify, type KeyObject } from 'node:crypto';
 import { SignatureKeyError, UnsupportedAlgorithmError } from './errors.js';
 
 /** The JWS algorithms the standard allows for messages. */
@@ -140,4 +140,3 @@ export function jwsVerify(alg: JwsAlgorithm, key: KeyObject, data: Uint8Array, s
   }
 }
 
-export { createPublicKey };

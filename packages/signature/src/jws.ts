@@ -87,6 +87,9 @@ export async function verifyMessage(jws: string, payload: unknown, options: Veri
   const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
   if (encodedPayload !== '') return format('expected a detached payload (header..signature), found an embedded one');
   if (!isBase64url(encodedHeader) || !isBase64url(encodedSignature)) return format('header or signature is not base64url');
+  const signatureBytes = fromBase64url(encodedSignature);
+  // Only the canonical encoding: otherwise several signature strings verify as the same one.
+  if (base64url(signatureBytes) !== encodedSignature) return format('the signature is not in canonical base64url (stray trailing bits or padding)');
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(fromBase64url(encodedHeader).toString('utf8')) as Record<string, unknown>;
@@ -129,7 +132,7 @@ export async function verifyMessage(jws: string, payload: unknown, options: Veri
   } catch (e) {
     return format(`the payload cannot be canonicalised: ${(e as Error).message}`);
   }
-  if (!jwsVerify(alg as JwsAlgorithm, leaf.publicKey, data, fromBase64url(encodedSignature))) {
+  if (!jwsVerify(alg as JwsAlgorithm, leaf.publicKey, data, signatureBytes)) {
     return finish('SIG_CRYPTO_FAILURE', [message('SIGNATURE_INVALID', 'error', { detail: `${alg}, key of "${leaf.subject.dn}"` })]);
   }
   report.messages.push(message('SIGNATURE_VALID', 'info'));
