@@ -11,7 +11,7 @@ describe('canonicalJson', () => {
       fc.property(fc.jsonValue(), (value) => {
         expect(canonicalJson(value)).toBe(canonicalize(value));
       }),
-      { numRuns: 2000 },
+      { numRuns: 5000 },
     );
   });
 
@@ -21,6 +21,24 @@ describe('canonicalJson', () => {
     );
     const d = makeDossier(1);
     expect(canonicalJson({ items: [d] })).toBe(canonicalize({ items: [d] }));
+  });
+
+  it('keeps RFC 8785 order for keys a JS object would reorder (array indexes, __proto__)', () => {
+    const value = JSON.parse('{"b":1,"10":2,"9":3,"__proto__":4,"a":{"2":5,"11":6}}') as unknown;
+    expect(canonicalJson(value)).toBe('{"10":2,"9":3,"__proto__":4,"a":{"11":6,"2":5},"b":1}');
+    expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it('does not confuse objects whose key lists look alike', () => {
+    expect(canonicalJson([{}, { '': '' }])).toBe('[{},{"":""}]');
+    const a = { 'a\u0000b': 1, c: 2 };
+    const b = { a: 1, 'b\u0000c': 2 };
+    expect([canonicalJson(a), canonicalJson(b)]).toEqual([canonicalize(a), canonicalize(b)]);
+  });
+
+  it('uses toJSON as JSON.stringify does', () => {
+    const when = new Date('2025-07-01T01:00:00Z');
+    expect(canonicalJson({ when, a: 1 })).toBe('{"a":1,"when":"2025-07-01T01:00:00.000Z"}');
   });
 
   it('leaves out undefined members as JSON.stringify does', () => {
