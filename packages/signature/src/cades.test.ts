@@ -107,6 +107,23 @@ describe('signFile / verifyFile (CAdES detached)', () => {
     expect((await verifyFile(await readFile(out), tampered, { trustAnchors: pki.trustAnchors })).subIndication).toBe('HASH_FAILURE');
   });
 
+  it('verifies RSA-PSS signatures made by openssl, and refuses SHA-1 ones (CRYPTO_CONSTRAINTS_FAILURE)', async () => {
+    const rsa = await pki.issueEndEntity({ subject: { commonName: 'RSA-PSS signer' }, issuer: 'governmentCa', keyAlgorithm: 'RSA' });
+    await writeFile(join(dir, 'rsa.pem'), rsa.certificatePem);
+    await writeFile(join(dir, 'rsa.key'), rsa.privateKeyPem);
+    // -keyopt applies to the -signer before it.
+    const sign = (out: string, md: string, keyopt: string[]) =>
+      run('openssl', ['cms', '-sign', '-binary', '-md', md, '-in', join(dir, 'data.bin'), '-signer', join(dir, 'rsa.pem'), '-inkey', join(dir, 'rsa.key'), ...keyopt, '-certfile', join(dir, 'gov.pem'), '-outform', 'DER', '-out', join(dir, out)]);
+    await sign('pss.p7s', 'sha256', ['-keyopt', 'rsa_padding_mode:pss']);
+    const pss = await verifyFile(await readFile(join(dir, 'pss.p7s')), file, { trustAnchors: pki.trustAnchors });
+    expect(pss.indication, formatReport(pss)).toBe('TOTAL_PASSED');
+    expect(pss.algorithm).toBe('RSASSA-PSS-SHA256');
+    await sign('sha1.p7s', 'sha1', []);
+    const sha1 = await verifyFile(await readFile(join(dir, 'sha1.p7s')), file, { trustAnchors: pki.trustAnchors });
+    expect([sha1.indication, sha1.subIndication]).toEqual(['INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE']);
+    expect(sha1.messages.find((m) => m.code === 'WEAK_HASH')?.en).toMatch(/SHA-1/);
+  });
+
   it('accepts PEM ("-----BEGIN CMS-----") as written by openssl', async () => {
     await run('openssl', ['cms', '-sign', '-binary', '-md', 'sha256', '-in', join(dir, 'data.bin'), '-signer', join(dir, 'agency.pem'), '-inkey', join(dir, 'agency.key'), '-certfile', join(dir, 'gov.pem'), '-outform', 'PEM', '-out', join(dir, 'o.pem')]);
     const report = await verifyFile(await readFile(join(dir, 'o.pem'), 'utf8'), file, { trustAnchors: pki.trustAnchors });
