@@ -1,4 +1,5 @@
 import { requirements as catalogue } from '@dvc-kit/spec';
+import type { TestPki } from '@dvc-kit/signature';
 import type { CheckDefinition } from './check.js';
 import { allChecks } from './checks/index.js';
 import { startEnvironment, type SuiteEnv, type SuiteTiming } from './harness/environment.js';
@@ -33,9 +34,11 @@ export interface RunSuiteOptions {
   /** Called with the onboarding variables once the portal half is up. */
   onOnboarding?: (variables: Record<string, string>) => void;
   checks?: readonly CheckDefinition<SuiteEnv>[];
+  /** Share one served test PKI between runs (tests, benchmarks); it is not closed. */
+  pki?: TestPki;
 }
 
-export const DEFAULT_TIMING: SuiteTiming = { syncDeadlineMs: 10_000, stepIntervalMs: 100 };
+export const DEFAULT_TIMING: SuiteTiming = { syncDeadlineMs: 10_000, stepIntervalMs: 25 };
 
 /**
  * Runs the conformance suite: starts the portal half (and the system with `start`), runs
@@ -56,6 +59,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ConformanceRep
     ...(options.target ? { target: options.target } : {}),
     ...(options.healthTimeoutMs ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
     ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
+    ...(options.pki ? { pki: options.pki } : {}),
   });
   let results: CheckResult[];
   try {

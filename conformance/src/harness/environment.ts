@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestPki } from '@dvc-kit/signature';
 import type { Scope } from '../scope.js';
 import { PortalSide } from './portal-side.js';
 import { freePort, SystemProcess } from './system-process.js';
@@ -36,6 +37,8 @@ export interface StartEnvironmentOptions {
   extraEnv?: Record<string, string>;
   /** Where to write the onboarding files (default: a temp dir, removed at the end). */
   onboardingDir?: string;
+  /** Share one served test PKI between runs (not closed here). */
+  pki?: TestPki;
 }
 
 export interface RunningEnvironment {
@@ -54,7 +57,7 @@ export interface RunningEnvironment {
 export async function startEnvironment(options: StartEnvironmentOptions): Promise<RunningEnvironment> {
   const port = options.start ? await freePort() : undefined;
   const target = (options.target ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
-  const portal = await PortalSide.start({ seed: options.seed, agencyCode: options.agencyCode, callbackBaseUrl: target, binding: options.scope.binding });
+  const portal = await PortalSide.start({ seed: options.seed, agencyCode: options.agencyCode, callbackBaseUrl: target, binding: options.scope.binding, ...(options.pki ? { pki: options.pki } : {}) });
   const ownDir = options.onboardingDir === undefined;
   const dir = options.onboardingDir ?? (await mkdtemp(join(tmpdir(), 'dvc-conformance-')));
   let system: SystemProcess | undefined;

@@ -45,14 +45,21 @@ export class PortalSide {
     readonly pki: TestPki,
     readonly credentials: SystemCredentials,
     readonly binding: 'rest' | 'dvcqg',
+    private readonly ownsPki: boolean,
   ) {}
 
-  static async start(options: { seed: number; agencyCode: string; callbackBaseUrl: string; binding: 'rest' | 'dvcqg'; clientId?: string }): Promise<PortalSide> {
-    let pki: TestPki | undefined;
+  private untrusted: Promise<TestParty> | undefined;
+
+  /**
+   * Starts the mock portal and registers the system. `pki` lets several runs share one
+   * test PKI (it must serve its CRL/OCSP); by default a fresh one is made and closed with the portal.
+   */
+  static async start(options: { seed: number; agencyCode: string; callbackBaseUrl: string; binding: 'rest' | 'dvcqg'; clientId?: string; pki?: TestPki }): Promise<PortalSide> {
+    let pki: TestPki | undefined = options.pki;
     let portal: MockPortal | undefined;
     try {
       // Served, so that revocation checks by the system under test get real CRL/OCSP answers.
-      pki = await createTestPki({ serve: true });
+      pki ??= await createTestPki({ serve: true });
       portal = await startMockPortal({ port: 0, host: '127.0.0.1', seed: options.seed, pki });
       const res = await fetch(`${portal.url}/__admin/systems`, {
         method: 'POST',
@@ -67,10 +74,10 @@ export class PortalSide {
       });
       const body = (await res.json()) as SystemCredentials & { detail?: string };
       if (res.status !== 201) throw new Error(`registration refused (${res.status}): ${body.detail ?? JSON.stringify(body)}`);
-      return new PortalSide(portal, pki, body, options.binding);
+      return new PortalSide(portal, pki, body, options.binding, options.pki === undefined);
     } catch (error) {
       await portal?.close().catch(() => undefined);
-      await pki?.close().catch(() => undefined);
+      if (!options.pki) await pki?.close().catch(() => undefined);
       throw new ConformanceError('ERR_PORTAL_START_FAILED', `Could not start the mock national portal: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -127,9 +134,11 @@ export class PortalSide {
   }
 
   /** A certificate from the government CA of another PKI: valid-looking but untrusted. */
-  async untrustedSigner(): Promise<TestParty> {
-    const other = await createTestPki({ serve: false });
-    return other.issueEndEntity({ subject: { commonName: 'Cổng giả mạo', organization: 'Không tin cậy', country: 'VN' }, issuer: 'governmentCa' });
+  untrustedSigner(): Promise<TestParty> {
+    this.untrusted ??= createTestPki({ serve: false }).then((other) =>
+      other.issueEndEntity({ subject: { commonName: 'Cổng giả mạo', organization: 'Không tin cậy', country: 'VN' }, issuer: 'governmentCa' }),
+    );
+    return this.untrusted;
   }
 
   /** The requests the system under test made to the portal, oldest first. */
@@ -166,7 +175,7 @@ export class PortalSide {
 
   async close(): Promise<void> {
     await this.portal.close();
-    await this.pki.close();
+    if (this.ownsPki) await this.pki.close();
   }
 }
 

@@ -1,0 +1,89 @@
+import { getRequirement, requirements } from '@dvc-kit/spec';
+import { MUTANTS, type MutantName } from '@dvc-kit/reference-agency';
+import { createTestPki } from '@dvc-kit/signature';
+import { describe, expect, it } from 'vitest';
+import { allChecks } from '../src/checks/index.js';
+import { runSuite } from '../src/suite.js';
+import { referenceAgencyCommand } from './reference-agency.js';
+
+/**
+ * Each mutant of the reference agency (one deliberate defect, `DVC_MUTANT=<name>`) and the
+ * requirement whose text names that defect. The suite must not pass that requirement.
+ */
+export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
+  'dossier-code-grammar': 'DVC-CODE-002',
+  'dossier-code-reuse': 'DVC-CODE-004',
+  'public-lookup-leaks': 'DVC-LKP-002',
+  'lookup-any-citizen': 'DVC-LKA-002',
+  'token-signature-unchecked': 'DVC-AUTH-005',
+  'token-audience-unchecked': 'DVC-AUTH-005',
+  'token-expiry-unchecked': 'DVC-AUTH-005',
+  'token-scope-unchecked': 'DVC-AUTH-011',
+  'request-signature-unchecked': 'DVC-SIG-004',
+  'validation-skipped': 'DVC-RCV-003',
+  'idempotency-ignored': 'DVC-IDEM-002',
+  'idempotency-body-unchecked': 'DVC-IDEM-003',
+  'events-unsigned': 'DVC-SIG-001',
+  'events-badly-signed': 'DVC-SIG-001',
+  'illegal-transition': 'DVC-SYNC-004',
+  'late-sync': 'DVC-SYNC-002',
+  'push-dropped-on-failure': 'DVC-SYNC-002',
+  'supplement-any-status': 'DVC-SUPP-002',
+  'withdraw-after-final': 'DVC-WDR-001',
+  'withdraw-any-citizen': 'DVC-WDR-002',
+  'payment-double-credit': 'DVC-PAY-003',
+  'errors-as-500': 'DVC-ERR-001',
+  'stack-trace-leak': 'DVC-ERR-005',
+  'public-lookup-unlimited': 'DVC-RATE-004',
+};
+
+const names = Object.keys(MUTANTS) as MutantName[];
+
+async function pool<T, R>(items: T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: size }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  }));
+  return out;
+}
+
+describe('mutant systems', () => {
+  it('every mutant the reference agency defines is mapped to a requirement', () => {
+    expect(names.length).toBeGreaterThanOrEqual(15);
+    expect(names.filter((n) => !MUTANT_REQUIREMENT[n])).toEqual([]);
+  });
+
+  it('each mutant fails on the requirement that names its defect (the reference passes it)', async () => {
+    const start = referenceAgencyCommand();
+    const pki = await createTestPki({ serve: true });
+    const results = await pool(names, 4, async (name) => {
+      const id = MUTANT_REQUIREMENT[name];
+      const checks = allChecks.filter((c) => c.requirements.includes(id));
+      const report = await runSuite({
+        scope: { profile: 'province', online: 'full', binding: 'rest' },
+        start,
+        seed: 7,
+        checks,
+        extraEnv: { DVC_MUTANT: name },
+        timing: { syncDeadlineMs: 3000 },
+        // A mutant's failure is deterministic; the re-run (FLAKY detection) is proven on the reference.
+        rerun: false,
+        pki,
+      });
+      const r = report.requirements.find((x) => x.id === id)!;
+      return { name, id, outcome: r.outcome, verdict: report.verdict, found: r.failures[0]?.found ?? r.reason ?? '' };
+    });
+    await pki.close();
+    const table = results.map((r) => `${r.name.padEnd(28)} ${r.id.padEnd(13)} ${r.outcome.padEnd(6)} ${r.verdict}`).join('\n');
+    console.log(`mutant                       requirement   outcome verdict\n${table}`);
+    for (const r of results) {
+      const level = getRequirement(requirements, r.id)!.level;
+      expect({ mutant: r.name, outcome: r.outcome }).toEqual({ mutant: r.name, outcome: level === 'MUST' ? 'FAIL' : 'WARN' });
+      if (level === 'MUST') expect(r.verdict, r.name).toBe('FAIL');
+    }
+  }, 170_000);
+});

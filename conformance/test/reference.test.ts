@@ -1,0 +1,29 @@
+import { createTestPki } from '@dvc-kit/signature';
+import { describe, expect, it } from 'vitest';
+import { runSuite } from '../src/suite.js';
+import type { Scope } from '../src/scope.js';
+import { referenceAgencyCommand } from './reference-agency.js';
+
+// Three runs in a row over both profiles and both bindings: every MUST covered passes, none is FLAKY.
+const RUNS: Scope[] = [
+  { profile: 'province', online: 'full', binding: 'rest' },
+  { profile: 'ministry', online: 'partial', binding: 'rest' },
+  { profile: 'province', online: 'full', binding: 'dvcqg' },
+];
+
+describe('the reference agency system', () => {
+  it('passes every covered MUST requirement, three runs in a row, with no FLAKY check', async () => {
+    const start = referenceAgencyCommand();
+    const pki = await createTestPki({ serve: true });
+    for (const [i, scope] of RUNS.entries()) {
+      const report = await runSuite({ scope, start, seed: 100 + i, pki });
+      const bad = report.requirements.filter((r) => r.inScope && r.covered && r.level === 'MUST' && !['PASS', 'SKIP'].includes(r.outcome));
+      expect(bad.map((r) => `${r.id} ${r.outcome}: ${r.failures[0]?.message ?? r.reason}`), `${scope.profile}/${scope.online}/${scope.binding}`).toEqual([]);
+      expect(report.summary.checks.FLAKY).toBe(0);
+      expect(report.summary.checks.FAIL).toBe(0);
+      expect(report.verdict).toBe('PASS');
+      expect(report.summary.mustPassed).toBeGreaterThan(50);
+    }
+    await pki.close();
+  }, 170_000);
+});
