@@ -82,7 +82,7 @@ export function fuzzCases(count: number, seed: number, auth: { bearer: string; s
     let body: string;
     if (c.body === 'mutate') {
       const value = fc.sample(mutate(base), { seed: c.seedMutation, numRuns: 1 })[0];
-      body = c.endpoint.binding === 'token' ? new URLSearchParams(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')])).toString() : JSON.stringify(value);
+      body = c.endpoint.binding === 'token' ? new URLSearchParams(Object.entries(value as Record<string, unknown>).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')])).toString() : JSON.stringify(value);
     } else body = c.body;
     if (c.endpoint.binding === 'dvcqg') body = body.replace('SESSION', auth.session);
     const contentType = c.contentType === 'default' ? (c.endpoint.binding === 'token' ? 'application/x-www-form-urlencoded' : 'application/json') : c.contentType;
