@@ -68,27 +68,26 @@ function opsPerCpuSecond(fn: () => unknown, sliceMs: number): number {
   return (n * 1e6) / (cpu.user + cpu.system);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Alternates the two sides in short slices, many rounds, after a warm-up; each side's median. */
-function compare(a: () => unknown, b: () => unknown, rounds = 25): { a: number; b: number } {
+/**
+ * Alternates the two sides in short slices, many rounds, after a warm-up, and keeps each
+ * side's best slice: on a shared machine other processes only ever slow a slice down, so
+ * the best one is the closest to the code's own speed.
+ */
+function compare(a: () => unknown, b: () => unknown, rounds = 41): { a: number; b: number } {
   opsPerCpuSecond(a, 200);
   opsPerCpuSecond(b, 200);
   const ra: number[] = [];
   const rb: number[] = [];
   for (let i = 0; i < rounds; i++) {
     if (i % 2 === 0) {
-      ra.push(opsPerCpuSecond(a, 60));
-      rb.push(opsPerCpuSecond(b, 60));
+      ra.push(opsPerCpuSecond(a, 40));
+      rb.push(opsPerCpuSecond(b, 40));
     } else {
-      rb.push(opsPerCpuSecond(b, 60));
-      ra.push(opsPerCpuSecond(a, 60));
+      rb.push(opsPerCpuSecond(b, 40));
+      ra.push(opsPerCpuSecond(a, 40));
     }
   }
-  return { a: median(ra), b: median(rb) };
+  return { a: Math.max(...ra), b: Math.max(...rb) };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -103,7 +102,7 @@ const record = realisticDossierRecord();
 const schemas = specSchemas();
 const raw = runtimeAjv(SAME_OPTIONS, schemas);
 const rawDefaults = runtimeAjv({ strict: false, discriminator: true }, schemas);
-console.log('(ops per CPU-second of this process, median of 25 alternating slices)');
+console.log('(ops per CPU-second of this process, best of 41 alternating slices; cold start: best of 15 processes)');
 if (!raw(record) || !lib.isDossierRecord(record) || !lib.validate('DossierRecord', record).ok) {
   throw new Error('the realistic record must be valid on every side');
 }
@@ -174,21 +173,22 @@ console.log(JSON.stringify({ ms: performance.now() - t0, cpu: (c.user + c.system
   };
   const aot: { ms: number; cpu: number; wall: number }[] = [];
   const rt: { ms: number; cpu: number; wall: number }[] = [];
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 15; i++) {
     aot.push(child('aot.mjs'));
     rt.push(child('runtime.mjs'));
   }
-  const a = median(aot.map((x) => x.ms));
-  const b = median(rt.map((x) => x.ms));
-  const aw = median(aot.map((x) => x.wall));
-  const bw = median(rt.map((x) => x.wall));
-  const bare = median(Array.from({ length: 5 }, () => {
+  const best = (xs: number[]) => Math.min(...xs);
+  const a = best(aot.map((x) => x.ms));
+  const b = best(rt.map((x) => x.ms));
+  const aw = best(aot.map((x) => x.wall));
+  const bw = best(rt.map((x) => x.wall));
+  const bare = best(Array.from({ length: 5 }, () => {
     const s = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
     return performance.now() - s;
   }));
-  const ac = median(aot.map((x) => x.cpu));
-  const bc = median(rt.map((x) => x.cpu));
+  const ac = best(aot.map((x) => x.cpu));
+  const bc = best(rt.map((x) => x.cpu));
   note(`cold start  import + first validation     ${a.toFixed(1)} ms vs runtime ajv compile ${b.toFixed(1)} ms → ${(b / a).toFixed(1)}× faster (target ≥ 5×)`);
   note(`cold start  same, CPU time of the child   ${ac.toFixed(1)} ms vs ${bc.toFixed(1)} ms → ${(bc / ac).toFixed(1)}× faster`);
   note(`cold start  whole process (node itself ${bare.toFixed(0)} ms) ${aw.toFixed(0)} ms vs ${bw.toFixed(0)} ms → ${(bw / aw).toFixed(1)}× faster; minus node's own start ${((bw - bare) / (aw - bare)).toFixed(1)}×`);
