@@ -93,6 +93,18 @@ describe('signPdf / verifyPdf (PAdES)', () => {
     expect(out).toContain('Not total document signed');
   });
 
+  pdfsigTest('signs PDFs written by another producer (poppler\'s cairo backend), visibly, and pdfsig agrees', async () => {
+    await writeFile(join(dir, 'plain.pdf'), await resultPdf(false, 2));
+    await run('pdftocairo', ['-pdf', join(dir, 'plain.pdf'), join(dir, 'cairo.pdf')]);
+    const cairo = await readFile(join(dir, 'cairo.pdf'));
+    const signed = await signPdf(cairo, { privateKey: pki.agency.privateKey, certificates: pki.agency.chainPem, visible: { page: 1, rect: [50, 50, 250, 110] } });
+    expect((await verifyPdf(signed, { trustAnchors: pki.trustAnchors }))[0]!.indication).toBe('TOTAL_PASSED');
+    await writeFile(join(dir, 'cairo-signed.pdf'), signed);
+    const out = await pdfsig(join(dir, 'cairo-signed.pdf'));
+    expect(out).toContain('Signature Validation: Signature is Valid.');
+    expect(out).not.toMatch(/Syntax Error|Internal Error/);
+  });
+
   it('adds a visible signature: a widget with its rectangle and an appearance stream', async () => {
     const signed = await signPdf(await resultPdf(false), { privateKey: pki.citizen.privateKey, certificates: pki.citizen.chainPem, visible: { rect: [330, 40, 560, 110] } });
     const doc = await PDFDocument.load(signed);
