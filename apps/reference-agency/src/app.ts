@@ -17,6 +17,7 @@ import { Outbox } from './outbox.js';
 import { PortalDiscovery } from './portal-discovery.js';
 import { clientPusher, PortalSync, type PortalPusher, type SyncOptions } from './portal-sync.js';
 import { PortalTokenVerifier } from './portal-token.js';
+import { MonthlyReports } from './monthly-report.js';
 import { listOfferedProcedures } from './procedures-api.js';
 import { RateLimiter } from './rate-limit.js';
 import type { AgencyServices } from './services.js';
@@ -39,6 +40,8 @@ export interface ReferenceAgency {
   readonly url: string;
   readonly services: AgencyServices;
   readonly sync: PortalSync;
+  /** Monthly statistics reports to the portal (rest binding; undefined in dvcqg). */
+  readonly reports: MonthlyReports | undefined;
   close(): Promise<void>;
 }
 
@@ -135,8 +138,11 @@ export async function startReferenceAgency(config: AgencyConfig, options: StartO
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const submit = pusher.submitStatisticsReport?.bind(pusher);
+  const reports = submit ? new MonthlyReports(db, store, config.agencyCode, submit, options.log) : undefined;
   officials.start();
   sync.start();
+  reports?.start();
   const feedbackTimer = setInterval(() => answerFeedback(services), config.stepIntervalMs);
   feedbackTimer.unref();
   let closed = false;
@@ -144,12 +150,14 @@ export async function startReferenceAgency(config: AgencyConfig, options: StartO
     url: `http://${host}:${address.port}`,
     services,
     sync,
+    reports,
     async close() {
       if (closed) return;
       closed = true;
       officials.stop();
       clearInterval(feedbackTimer);
       await sync.stop();
+      await reports?.stop();
       await client?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

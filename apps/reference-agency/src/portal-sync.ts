@@ -1,5 +1,5 @@
 import { clientCredentials, dvcqgSession, type CredentialProvider } from '@dvc-kit/auth';
-import type { FeedbackAnswer } from '@dvc-kit/spec';
+import type { FeedbackAnswer, StatisticsReport } from '@dvc-kit/spec';
 import { ApiError, AuthError as ClientAuthError, ClientError, createNationalPortalClient, NetworkError, TimeoutError } from '@dvc-kit/client';
 import { Agent, type Dispatcher } from 'undici';
 import type { AgencyConfig } from './config.js';
@@ -19,6 +19,8 @@ export interface PortalPusher {
   push(entry: QueuedPush): Promise<PushOutcome>;
   /** Sends the answer to a feedback item (answerFeedback); absent where the binding has no such call. */
   pushFeedbackAnswer?(MaPhanAnh: string, answer: FeedbackAnswer, idempotencyKey: string): Promise<PushOutcome>;
+  /** Submits a periodic statistics report (submitStatisticsReport); absent where the binding has no such call. */
+  submitStatisticsReport?(report: StatisticsReport, idempotencyKey: string): Promise<PushOutcome>;
 }
 
 /** How a client error is handled: transient ones are retried later, the rest set aside. */
@@ -66,7 +68,7 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
   if (dvcqg && !config.dvcqg) throw new TypeError('the dvcqg binding needs DVC_DVCQG_USERNAME and DVC_DVCQG_PASSWORD');
   const auth: CredentialProvider = dvcqg
     ? dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password })
-    : clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, scope: 'dossiers.write payments.write feedback.write' });
+    : clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, scope: 'dossiers.write payments.write feedback.write statistics.write' });
   const client = createNationalPortalClient({
     baseUrl: config.portalUrl,
     binding: config.binding,
@@ -103,6 +105,14 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
           async pushFeedbackAnswer(MaPhanAnh: string, answer: FeedbackAnswer, idempotencyKey: string): Promise<PushOutcome> {
             try {
               await client.feedback.answer(MaPhanAnh, answer, { idempotencyKey });
+              return { ok: true };
+            } catch (error) {
+              return outcomeOf(error);
+            }
+          },
+          async submitStatisticsReport(report: StatisticsReport, idempotencyKey: string): Promise<PushOutcome> {
+            try {
+              await client.statistics.submitReport(report, { idempotencyKey });
               return { ok: true };
             } catch (error) {
               return outcomeOf(error);

@@ -147,6 +147,17 @@ describe('feedback with the mock portal (rest binding)', () => {
   });
 });
 
+describe('statistics with the mock portal (rest binding)', () => {
+  it("submits last month's report once the portal accepts it", async () => {
+    const rest = agencies[0]!;
+    await waitFor(() => rest.reports!.submitted().length > 0, 'the monthly report');
+    const report = [...portal.store.reports.values()].find((r) => r.agencyCode === '000.00.00.H56');
+    expect(report?.period.kind).toBe('month');
+    await rest.reports!.runOnce();
+    expect([...portal.store.reports.values()].filter((r) => r.period.from === report!.period.from)).toHaveLength(1);
+  });
+});
+
 describe('payment with the mock portal (rest binding)', () => {
   it('opens the payment at the portal on status 6 and continues when the portal notifies it paid', async () => {
     const clientId = 'ra-e2e-rest';
