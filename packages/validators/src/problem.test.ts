@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson } from './json.js';
 import { toProblem } from './problem.js';
-import { validate, validateResponse } from './validate.js';
+import { validate, validateRequest, validateResponse } from './validate.js';
 
 describe('toProblem', () => {
   it('builds a 422 problem+json body the spec accepts', () => {
@@ -22,6 +22,12 @@ describe('toProblem', () => {
     const p = !big.ok ? toProblem([big.error]) : null;
     expect(p?.status).toBe(413);
     expect(p?.type).toBe('https://dvc-kit.dev/problems/payload-too-large');
+  });
+
+  it('uses 400 when only parameters are wrong', () => {
+    const r = validateRequest('listDossiers', { query: { limit: '0' } });
+    expect(!r.ok && toProblem(r.errors)).toMatchObject({ status: 400, type: 'https://dvc-kit.dev/problems/malformed-request' });
+    expect(!r.ok && toProblem(r.errors, { status: 422 }).status).toBe(422);
   });
 
   it('keeps within the Problem schema limits', () => {

@@ -18,7 +18,7 @@ export interface ValidationProblem {
 }
 
 export interface ToProblemOptions {
-  /** 400 for a malformed request, 422 (default) for one that breaks the schema or the rules. */
+  /** 400 for a malformed request, 422 for one that breaks the schema or the rules (default: from the issues). */
   status?: 400 | 422;
   /** The request id. */
   instance?: string;
@@ -36,7 +36,8 @@ const MALFORMED = new Set(['BODY_NOT_JSON', 'BODY_NOT_TEXT', 'FORBIDDEN_KEY']);
 
 /**
  * Builds the problem+json body for validation issues: 413 when the body was too large,
- * 400 when it could not be read, else 422 (or the status asked for). The list is capped
+ * 400 when it could not be read or only parameters are wrong, else 422 (or the status
+ * asked for). The list is capped
  * at 100 entries and every text at 1,000 characters, as the `Problem` schema requires.
  *
  * @example
@@ -46,7 +47,9 @@ const MALFORMED = new Set(['BODY_NOT_JSON', 'BODY_NOT_TEXT', 'FORBIDDEN_KEY']);
 export function toProblem(errors: readonly ValidationIssue[], options: ToProblemOptions = {}): ValidationProblem {
   const tooLarge = errors.some((e) => e.code === 'BODY_TOO_LARGE');
   const malformed = errors.some((e) => MALFORMED.has(e.code));
-  const status = tooLarge ? 413 : malformed ? 400 : (options.status ?? 422);
+  // Bad parameters make a request malformed (the spec's BadRequest), a bad body invalid.
+  const onlyParameters = errors.length > 0 && errors.every((e) => e.pointer.startsWith('#/'));
+  const status = tooLarge ? 413 : malformed ? 400 : (options.status ?? (onlyParameters ? 400 : 422));
   const list = errors.slice(0, MAX_ERRORS).map((e) => {
     const out: ValidationIssue = {
       pointer: clip(e.pointer),
