@@ -1,4 +1,5 @@
 import type { ProblemError } from '@dvc-kit/spec';
+import { validateResponse, type OperationId } from '@dvc-kit/validators';
 import { redactJson, redactHeaders } from './redaction.js';
 
 /** One request and its answer, as the journal keeps it (raw; redacted when read). */
@@ -38,6 +39,9 @@ export interface JournalView {
   valid: boolean | null;
   errors: ProblemError[];
   fault: string | null;
+  /** The answer checked against the document (`@dvc-kit/validators`): null when not checkable. */
+  responseValid: boolean | null;
+  responseErrors: ProblemError[];
   request: { headers: Record<string, string>; body: unknown };
   response: { headers: Record<string, string>; body: unknown };
 }
@@ -121,7 +125,29 @@ export class Journal {
   }
 }
 
+function checkResponse(e: JournalEntry): { valid: boolean | null; errors: ProblemError[] } {
+  if (!e.operationId || e.status === 0 || e.fault) return { valid: null, errors: [] };
+  const contentType = e.responseHeaders['content-type'] ?? '';
+  let body: unknown;
+  if (contentType.includes('json')) {
+    try {
+      body = JSON.parse(typeof e.responseBody === 'string' ? e.responseBody : Buffer.from(e.responseBody).toString('utf8'));
+    } catch {
+      return { valid: false, errors: [{ pointer: '', code: 'json', message: { en: 'the answer is not JSON', vi: 'Phản hồi không phải JSON' } }] };
+    }
+  } else if (e.responseBody.length > 0) {
+    body = typeof e.responseBody === 'string' ? e.responseBody : Buffer.from(e.responseBody).toString('utf8');
+  }
+  try {
+    const result = validateResponse(e.operationId as OperationId, e.status, { headers: e.responseHeaders, body });
+    return result.ok ? { valid: true, errors: [] } : { valid: false, errors: result.errors };
+  } catch {
+    return { valid: null, errors: [] };
+  }
+}
+
 export function view(e: JournalEntry): JournalView {
+  const response = checkResponse(e);
   return {
     id: e.id,
     requestId: e.requestId,
@@ -136,6 +162,8 @@ export function view(e: JournalEntry): JournalView {
     valid: e.valid ?? null,
     errors: e.errors,
     fault: e.fault ?? null,
+    responseValid: response.valid,
+    responseErrors: response.errors,
     request: { headers: redactHeaders(e.requestHeaders), body: decodeBody(e.requestBody, e.requestHeaders['content-type']) },
     response: { headers: redactHeaders(e.responseHeaders), body: decodeBody(e.responseBody, e.responseHeaders['content-type']) },
   };

@@ -37,3 +37,23 @@ describe('request journal', () => {
     expect(JSON.parse(tokenEntry.response.content.text).access_token).toBe('[redacted]');
   });
 });
+
+describe('response verdicts', () => {
+  it('checks the portal’s own answers against the document', async () => {
+    const portal = await startMockPortal({ port: 0, seed: 8 });
+    try {
+      const creds = await register(send, portal.url, { clientId: 'h56-answers', agencyCode: '000.00.00.H56' });
+      const access = await token(send, portal.url, creds);
+      for (const path of ['/v1/procedures?limit=3', '/v1/procedures/1.001612', '/v1/agencies?limit=5', '/v1/reference/provinces?asOf=2025-07-01', '/v1/reference/ministries', '/v1/feedback', '/v1/dossiers/000.00.06.H56-231027-0999']) {
+        await send('GET', `${portal.url}${path}`, { headers: { authorization: `Bearer ${access}` } });
+      }
+      await send('GET', `${portal.url}/.well-known/openid-configuration`);
+      const views = (await getJson(`${portal.url}/__admin/journal`)).body.items as { operationId: string; status: number; responseValid: boolean | null; responseErrors: unknown[] }[];
+      const checked = views.filter((v) => v.responseValid !== null);
+      expect(checked.length).toBeGreaterThanOrEqual(8);
+      expect(checked.filter((v) => !v.responseValid).map((v) => [v.operationId, v.status, v.responseErrors])).toEqual([]);
+    } finally {
+      await portal.close();
+    }
+  });
+});
