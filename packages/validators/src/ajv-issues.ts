@@ -44,6 +44,8 @@ function labelOf(pointer: string, title: string | undefined): LocalizedText {
   return { vi: `Trường ${token}${withTitle}`, en: `Field ${token}` };
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function list(values: unknown[]): string {
   const shown = values.slice(0, 12).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   return shown.join(', ') + (values.length > 12 ? ', …' : '');
@@ -184,9 +186,9 @@ function mapOne(e: CompiledError, prefix: string, root: unknown, hints: Record<s
         pointer,
         min ? 'TOO_SHORT' : 'TOO_LONG',
         min ? `${label.vi} phải có ít nhất ${limit} ký tự.` : `${label.vi} dài quá ${limit} ký tự.`,
-        min ? `${label.en} must have at least ${limit} characters.` : `${label.en} is longer than ${limit} characters.`,
-        `${min ? 'at least' : 'at most'} ${limit} characters`,
-        len === undefined ? received() : `${len} characters`,
+        min ? `${label.en} must have at least ${plural(limit, 'character')}.` : `${label.en} is longer than ${plural(limit, 'character')}.`,
+        `${min ? 'at least' : 'at most'} ${plural(limit, 'character')}`,
+        len === undefined ? received() : plural(len, 'character'),
       );
     }
     case 'minimum':
@@ -213,8 +215,8 @@ function mapOne(e: CompiledError, prefix: string, root: unknown, hints: Record<s
         pointer,
         min ? 'TOO_FEW_ITEMS' : 'TOO_MANY_ITEMS',
         min ? `${label.vi} phải có ít nhất ${limit} phần tử.` : `${label.vi} có quá ${limit} phần tử.`,
-        min ? `${label.en} must have at least ${limit} items.` : `${label.en} has more than ${limit} items.`,
-        `${min ? 'at least' : 'at most'} ${limit} items`,
+        min ? `${label.en} must have at least ${plural(limit, 'item')}.` : `${label.en} has more than ${plural(limit, 'item')}.`,
+        `${min ? 'at least' : 'at most'} ${plural(limit, 'item')}`,
         received(),
       );
     }
