@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockPortal, type MockPortal } from '../src/index.js';
+import { getJson, postJson, send } from './helpers.js';
+import { DOSSIER, register, signedJson, token, type Credentials } from './scenario.js';
+
+describe('catalogue, batches, feedback, evaluations, statistics', () => {
+  let portal: MockPortal;
+  let creds: Credentials;
+  let h56: Record<string, string>;
+  let h22: Record<string, string>;
+  beforeAll(async () => {
+    portal = await startMockPortal({ port: 0, seed: 17 });
+    creds = await register(send, portal.url, { clientId: 'h56-svc', agencyCode: '000.00.00.H56' });
+    const other = await register(send, portal.url, { clientId: 'h22-svc', agencyCode: '000.00.00.H22' });
+    h56 = { authorization: `Bearer ${await token(send, portal.url, creds)}` };
+    h22 = { authorization: `Bearer ${await token(send, portal.url, other)}` };
+  });
+  afterAll(() => portal.close());
+
+  it('pages the catalogue with opaque cursors and refuses a forged one', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await getJson(`${portal.url}/v1/procedures?limit=20${cursor ? `&cursor=${cursor}` : ''}`, h56);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((p: { MaTTHC: string }) => p.MaTTHC));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe(portal.core.catalogue.procedures.length);
+    const forged = await getJson(`${portal.url}/v1/procedures?cursor=${Buffer.from('{"o":5,"s":"x"}').toString('base64url')}`, h56);
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors[0].pointer).toBe('#/query/cursor');
+  });
+
+  it('serves reference data as of a date (63 provinces before 2025-07-01, 34 after)', async () => {
+    expect((await getJson(`${portal.url}/v1/reference/provinces?asOf=2025-06-30`, h56)).body.items).toHaveLength(63);
+    expect((await getJson(`${portal.url}/v1/reference/provinces?asOf=2025-07-01`, h56)).body.items).toHaveLength(34);
+    const agency = await getJson(`${portal.url}/v1/agencies/000.00.00.H56?asOf=2025-01-01`, h56);
+    expect(agency.body).toMatchObject({ code: '000.00.00.H56', kind: 'province' });
+    expect((await getJson(`${portal.url}/v1/agencies/000.00.00.H99`, h56)).status).toBe(400); // not an H01–H63 code: the format check refuses it
+    expect((await getJson(`${portal.url}/v1/agencies/000.00.00.K05`, h56)).status).toBe(404);
+  });
+
+  it('syncs a batch record by record, in order, and refuses more than 1,000 records with 413', async () => {
+    const items = [
+      { ...DOSSIER, MaHoSo: '000.00.06.H56-231027-0401' },
+      { ...DOSSIER, MaHoSo: '000.00.06.H56-231027-0402', TrangThaiHoSo: '9' },
+      { ...DOSSIER, MaHoSo: '000.00.06.H22-231027-0403' },
+      { ...DOSSIER, MaHoSo: '000.00.06.H56-231027-0404', MaTTHC: '9.000000' },
+      { nonsense: true },
+    ];
+    const signed = await signedJson(creds, { items });
+    const r = await postJson(`${portal.url}/v1/dossier-batches`, signed.body, { ...h56, 'idempotency-key': 'batch-0001-key', 'x-dvc-signature': signed.signature });
+    expect(r.status).toBe(200);
+    expect(r.body.summary).toEqual({ created: 1, updated: 0, unchanged: 0, rejected: 4 });
+    expect(r.body.results.map((x: { outcome: string; problem?: { status: number } }) => [x.outcome, x.problem?.status])).toEqual([
+      ['created', undefined], ['rejected', 409], ['rejected', 403], ['rejected', 422], ['rejected', 422],
+    ]);
+    const big = await signedJson(creds, { items: Array.from({ length: 1001 }, () => DOSSIER) });
+    const tooMany = await postJson(`${portal.url}/v1/dossier-batches`, big.body, { ...h56, 'idempotency-key': 'batch-0002-key', 'x-dvc-signature': big.signature });
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.type).toBe('https://dvc-kit.dev/problems/payload-too-large');
+  });
+
+  it('lists seeded feedback of the agency only, answers it once (409 after), and hides other agencies’ items', async () => {
+    const list = await getJson(`${portal.url}/v1/feedback?limit=100`, h56);
+    expect(list.body.items.length).toBeGreaterThan(0);
+    expect(list.body.items.every((f: { MaCoQuanXuLy: string }) => f.MaCoQuanXuLy.endsWith('H56'))).toBe(true);
+    const id = list.body.items[0].MaPhanAnh as string;
+    const answer = { NoiDungTraLoi: 'Đã xử lý xong.', NguoiTraLoi: 'Trần Quốc Hùng', NgayTraLoi: '20251106100000', KetQua: '1' };
+    const first = await postJson(`${portal.url}/v1/feedback/${id}/answers`, answer, { ...h56, 'idempotency-key': 'fb-answer-0001' });
+    expect(first.status).toBe(201);
+    expect(first.body.TrangThai).toBe('3');
+    const second = await postJson(`${portal.url}/v1/feedback/${id}/answers`, answer, { ...h56, 'idempotency-key': 'fb-answer-0002' });
+    expect(second.status).toBe(409);
+    expect((await getJson(`${portal.url}/v1/feedback/${id}`, h22)).status).toBe(403);
+  });
+
+  it('takes evaluations and statistics reports of the caller’s agency only', async () => {
+    const evaluation = { items: [{ MaHoSo: '000.00.06.H56-231027-0401', NgayDanhGia: '20251103150000', KenhDanhGia: '2', KetQua: '1', TieuChi: { TC01: 2 } }] };
+    expect((await postJson(`${portal.url}/v1/evaluations`, evaluation, { ...h56, 'idempotency-key': 'eval-0001-key' })).body).toEqual({ accepted: 1 });
+    expect((await postJson(`${portal.url}/v1/evaluations`, evaluation, { ...h22, 'idempotency-key': 'eval-0002-key' })).status).toBe(403);
+    expect((await getJson(`${portal.url}/v1/evaluations`, h56)).body.items).toHaveLength(1);
+    expect((await getJson(`${portal.url}/v1/evaluations`, h22)).body.items).toHaveLength(0);
+    const report = { agencyCode: '000.00.00.H56', period: { kind: 'quarter', from: '2025-07-01', to: '2025-09-30' }, totals: { received: 10, online: 8, onTime: 9, late: 1, inProgress: 0, onlineRate: 0.8 }, procedures: [] };
+    const created = await postJson(`${portal.url}/v1/statistics/reports`, report, { ...h56, 'idempotency-key': 'rpt-0001-key' });
+    expect(created.status).toBe(201);
+    expect(created.headers.location).toBe(`/v1/statistics/reports/${created.body.reportId}`);
+    expect((await getJson(`${portal.url}${created.headers.location}`, h56)).body).toEqual(created.body);
+    expect((await getJson(`${portal.url}${created.headers.location}`, h22)).status).toBe(403);
+    expect((await postJson(`${portal.url}/v1/statistics/reports`, report, { ...h22, 'idempotency-key': 'rpt-0002-key' })).status).toBe(403);
+  });
+});
