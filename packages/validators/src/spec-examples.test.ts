@@ -62,6 +62,13 @@ for (const { name, doc } of documents) {
       });
     });
     const example = examples[0];
+    if (typeof example === 'string') {
+      // A primitive schema: the wrong type at the root, and a value its format or pattern refuses.
+      mutationCases.push({ label: `${qualified} as a number`, value: 12345, schema: qualified, pointer: '', codes: ['TYPE'] });
+      if (typeof schema.format === 'string' || typeof schema.pattern === 'string') {
+        mutationCases.push({ label: `${qualified} with a bad value`, value: '0000x', schema: qualified, pointer: '', codes: ['*'] });
+      }
+    }
     if (!isObj(example)) continue;
     const props = isObj(schema.properties) ? schema.properties : {};
     const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
