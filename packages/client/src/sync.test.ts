@@ -133,6 +133,44 @@ describe('syncDossiers', () => {
     expect([...s.applied.keys()].sort()).toEqual(expected.sort());
   });
 
+  it('stops on abort: AbortError, nothing acknowledged is lost from the checkpoint', async () => {
+    const s = await sink();
+    const controller = new AbortController();
+    const checkpoint = memoryCheckpoint();
+    let results = 0;
+    const e = await clientFor(s.url)
+      .syncDossiers(dossierSource(5000), {
+        batchSize: 100,
+        checkpoint,
+        signal: controller.signal,
+        onResult: () => {
+          if (++results === 1000) controller.abort(new Error('operator stopped the sync'));
+        },
+      })
+      .catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'CLIENT_ABORTED' });
+    expect(checkpoint.current!.acknowledged).toBeLessThan(5000);
+    const rest = await clientFor(s.url).syncDossiers(dossierSource(5000), { batchSize: 100, checkpoint });
+    // everything whose result was delivered before the abort is skipped on resume (batches may finish out of order)
+    expect(rest.skipped).toBeGreaterThanOrEqual(1000);
+    expect(rest.skipped + rest.synced).toBe(5000);
+    expectExactlyOnce(s, 5000);
+  });
+
+  it('a source that throws stops the sync with SyncError after the batches in flight are acknowledged', async () => {
+    const s = await sink();
+    async function* broken() {
+      yield* dossierSource(250);
+      throw new Error('database connection lost');
+    }
+    const checkpoint = memoryCheckpoint();
+    const e = (await clientFor(s.url).syncDossiers(broken(), { batchSize: 100, checkpoint }).catch((x: unknown) => x)) as SyncError;
+    expect(e).toBeInstanceOf(SyncError);
+    expect((e.cause as Error).message).toBe('database connection lost');
+    expect(checkpoint.current!.acknowledged).toBe(200);
+    expect(s.applied.size).toBe(200);
+  });
+
   it('refuses bad options and a corrupt checkpoint file', async () => {
     const client = clientFor('http://127.0.0.1:9');
     await expect(client.syncDossiers([], { batchSize: 1001 })).rejects.toBeInstanceOf(ConfigError);
