@@ -77,6 +77,7 @@ export class DvcqgBinding {
       },
       serialize: (b) => JSON.stringify(b),
       auth: 'system',
+      credentialType: 'dvcqg-session',
       accessToken: undefined,
       retrySafe: envelopeRetrySafe(service, fields),
       requestId,

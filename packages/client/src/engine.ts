@@ -51,6 +51,8 @@ export interface ExchangeSpec {
   body: ((credential: Credential | undefined) => unknown) | undefined;
   serialize: (body: unknown) => string;
   auth: 'none' | 'system' | 'user';
+  /** The kind of system credential the exchange needs (rest: a bearer token; dvcqg: a session). */
+  credentialType?: Credential['type'];
   accessToken: string | undefined;
   retrySafe: boolean;
   requestId: string;
@@ -260,13 +262,21 @@ export class Engine {
     }
     if (spec.auth !== 'system') return undefined;
     if (!this.auth) throw new ConfigError(`${spec.operationId} needs a credential: pass auth (a CredentialProvider from @dvc-kit/auth)`);
+    let credential: Credential;
     try {
-      return await this.auth.getCredential(spec.signal ? { signal: spec.signal } : undefined);
+      credential = await this.auth.getCredential(spec.signal ? { signal: spec.signal } : undefined);
     } catch (error) {
       if (spec.signal?.aborted) throw new AbortError(spec.signal.reason, summary());
       if (error instanceof ClientError) throw error;
       throw new AuthError(`${spec.operationId}: no credential could be obtained: ${(error as Error).message}`, { cause: error, request: summary() });
     }
+    const wanted = spec.credentialType ?? 'bearer';
+    if (credential.type !== wanted) {
+      throw new ConfigError(
+        `${spec.operationId} needs a ${wanted} credential but auth gave a ${credential.type}: use ${wanted === 'bearer' ? 'clientCredentials(...) with binding "rest"' : 'dvcqgSession(...) with binding "dvcqg"'}`,
+      );
+    }
+    return credential;
   }
 
   private logError(error: unknown, spec: ExchangeSpec, state: RunState): void {

@@ -120,6 +120,34 @@ describe('typed calls over rest', () => {
   });
 });
 
+describe('transport', () => {
+  it('keeps connections alive between calls', async () => {
+    const ports: number[] = [];
+    server.handle((req, res, raw) => {
+      ports.push(raw.socket.remotePort!);
+      json(res, 200, record());
+    });
+    const c = client();
+    for (let i = 0; i < 10; i++) await c.dossiers.get('000.00.06.H56-231027-0001');
+    // one after another: the pool reuses its open connections instead of opening one per call
+    expect(ports).toHaveLength(10);
+    expect(new Set(ports).size, JSON.stringify(ports)).toBeLessThanOrEqual(2);
+  });
+
+  it('sends through the dispatcher it is given', async () => {
+    const { Agent } = await import('undici');
+    let dispatched = 0;
+    const agent = new Agent().compose((dispatch) => (opts, handler) => {
+      dispatched++;
+      return dispatch(opts, handler);
+    });
+    server.handle((req, res) => json(res, 200, record()));
+    await client({ dispatcher: agent }).dossiers.get('000.00.06.H56-231027-0001');
+    expect(dispatched).toBe(1);
+    await agent.close();
+  });
+});
+
 describe('errors', () => {
   it('turns problem+json into ApiError with status, problem, kind, request id and a redacted URL', async () => {
     server.handle((req, res) => problem(res, 404, 'not-found', 'No dossier.', { 'x-request-id': 'req_server_1' }));
@@ -186,6 +214,12 @@ describe('auth renewal', () => {
     expect(e).toBeInstanceOf(AuthError);
     expect((e as AuthError).cause).toBeInstanceOf(ApiError);
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('refuses a dvcqg session where the rest binding needs a bearer token, before sending', async () => {
+    const c = client({ auth: { getCredential: async () => ({ type: 'dvcqg-session', session: 's' }), invalidate: () => undefined } });
+    await expect(c.dossiers.get('000.00.06.H56-231027-0001')).rejects.toThrow(/needs a bearer credential/);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('wraps a provider failure in AuthError', async () => {
