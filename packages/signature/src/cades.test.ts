@@ -42,6 +42,8 @@ describe('signFile / verifyFile (CAdES detached)', () => {
     expect(report.algorithm).toBe('ECDSA-SHA256');
     expect(report.signer?.taxCode).toBe('2801234564');
     expect(report.signingTime.claimed).toBeDefined();
+    const wrongTaxCode = await verifyFile(sig, file, { trustAnchors: pki.trustAnchors, expectedSigner: { taxCode: '0100109106' } });
+    expect(wrongTaxCode.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
   });
 
   it('HASH_FAILURE: one changed byte in the file', async () => {

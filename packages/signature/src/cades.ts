@@ -11,7 +11,7 @@ import { toPrivateKey, type PrivateKeyInput } from './keys.js';
 import { message, type ValidationMessage } from './messages.js';
 import { validateCertificatePath } from './path-validation.js';
 import { checkHash, DEFAULT_POLICY } from './policy.js';
-import { signerIdentity, SUB_INDICATION_INDICATION, type SubIndication, type ValidationReport } from './report.js';
+import { checkExpectedSigner, signerIdentity, SUB_INDICATION_INDICATION, type SubIndication, type ValidationReport } from './report.js';
 import type { RevocationFetcher } from './revocation.js';
 import { requestTimestamp, verifyTimestampToken } from './timestamp.js';
 
@@ -154,5 +154,7 @@ export async function validateCmsSignature(
   const path = await validateCertificatePath(si.signer, carried, options, { validationTime, ...(poe ? { poe } : {}), ...(claimed ? { claimed } : {}) });
   report.chain = path.summaries;
   report.revocation = path.revocation;
+  const mismatch = checkExpectedSigner(report.signer, options.expectedSigner);
+  if (!path.subIndication && mismatch.length) return finish('SIG_CONSTRAINTS_FAILURE', [...path.messages, ...mismatch]);
   return finish(path.subIndication, path.messages);
 }

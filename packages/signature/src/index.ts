@@ -8,7 +8,7 @@ export type { ParsedCertificate, CertificateSubject, KeyUsageName } from './cert
 export { createPolicy, DEFAULT_POLICY } from './policy.js';
 export type { SignaturePolicy } from './policy.js';
 export { formatReport } from './report.js';
-export type { ValidationReport, Indication, SubIndication, RevocationEvidence, CertificateSummary, SignerIdentity, TimestampSummary } from './report.js';
+export type { ExpectedSigner, ValidationReport, Indication, SubIndication, RevocationEvidence, CertificateSummary, SignerIdentity, TimestampSummary } from './report.js';
 export type { ValidationMessage } from './messages.js';
 export { httpRevocationFetcher, RevocationCache } from './revocation.js';
 export type { RevocationMode, RevocationFetcher, RevocationRequest, RevocationOptions } from './revocation.js';

@@ -112,6 +112,18 @@ describe('verifyMessage', () => {
     expect(citizen.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
   });
 
+  it('SIG_CONSTRAINTS_FAILURE: a valid signature by another agency than the message names (DVC-SIG-005)', async () => {
+    const jws = await signMessage(dossier, { privateKey: pki.agency.privateKey, certificates: pki.agency.chainPem });
+    const ok = await verifyMessage(jws, dossier, { trustAnchors: pki.trustAnchors, expectedSigner: { agencyCode: '000.00.06.H56' } });
+    expect(ok.indication).toBe('TOTAL_PASSED');
+    const other = await verifyMessage(jws, dossier, { trustAnchors: pki.trustAnchors, expectedSigner: { agencyCode: '000.00.00.H26' } });
+    expect([other.indication, other.subIndication]).toEqual(['INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE']);
+    expect(other.messages.find((m) => m.code === 'SIGNER_MISMATCH')?.en).toBe("The signer's agency identifier code is 000.00.06.H56, expected 000.00.00.H26.");
+    const citizen = await verifyMessage(await signMessage(dossier, { privateKey: pki.citizen.privateKey, certificates: pki.citizen.chainPem }), dossier, { trustAnchors: pki.trustAnchors, expectedSigner: { agencyCode: '000.00.06.H56' } });
+    expect(citizen.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+    expect(citizen.messages.find((m) => m.code === 'SIGNER_MISMATCH')?.vi).toMatch(/không có trong chứng thư/);
+  });
+
   it('passes a citizen signature and reads the CCCD number', async () => {
     const jws = await signMessage(dossier, { privateKey: pki.citizen.privateKey, certificates: pki.citizen.chainPem });
     const report = await verifyMessage(jws, dossier, { trustAnchors: pki.trustAnchors });

@@ -8,7 +8,7 @@ import { toPrivateKey, type PrivateKeyInput } from './keys.js';
 import { message, type ValidationMessage } from './messages.js';
 import { validateCertificatePath, type PathValidationOptions } from './path-validation.js';
 import { DEFAULT_POLICY } from './policy.js';
-import { signerIdentity, SUB_INDICATION_INDICATION, type SubIndication, type ValidationReport } from './report.js';
+import { checkExpectedSigner, signerIdentity, SUB_INDICATION_INDICATION, type ExpectedSigner, type SubIndication, type ValidationReport } from './report.js';
 
 /** The HTTP header that carries a message signature. */
 export const SIGNATURE_HEADER = 'X-DVC-Signature';
@@ -55,6 +55,11 @@ export async function signMessage(payload: unknown, options: SignMessageOptions)
 export interface VerifyMessageOptions extends PathValidationOptions {
   /** Validate as of this time instead of now. */
   at?: Date;
+  /**
+   * Identifiers the signer's certificate must carry, e.g. the agency code the message is
+   * about (DVC-SIG-005). A mismatch gives INDETERMINATE / SIG_CONSTRAINTS_FAILURE.
+   */
+  expectedSigner?: ExpectedSigner;
 }
 
 /**
@@ -141,6 +146,9 @@ export async function verifyMessage(jws: string, payload: unknown, options: Veri
   const path = await validateCertificatePath(leaf, certs.slice(1), options, { validationTime, ...(claimed ? { claimed } : {}) });
   report.chain = path.summaries;
   report.revocation = path.revocation;
+  const mismatch = checkExpectedSigner(report.signer, options.expectedSigner);
+  // The certificate's own verdict comes first; a sound certificate of the wrong signer is a policy failure.
+  if (!path.subIndication && mismatch.length) return finish('SIG_CONSTRAINTS_FAILURE', [...path.messages, ...mismatch]);
   return finish(path.subIndication, path.messages);
 }
 

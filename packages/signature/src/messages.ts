@@ -103,6 +103,10 @@ const T: Record<string, Template> = {
     en: `The signing time ${a.time} is only claimed by the signer (no time-stamp).`,
     vi: `Thời điểm ký ${a.time} chỉ do người ký tự khai (không có dấu thời gian).`,
   }),
+  SIGNER_MISMATCH: (a) => ({
+    en: `The signer's ${a.field} is ${a.found ?? 'absent from the certificate'}, expected ${a.expected}.`,
+    vi: `${a.fieldVi} của người ký là ${a.found ?? 'không có trong chứng thư'}, cần là ${a.expected}.`,
+  }),
   PDF_NOT_WHOLE_FILE: () => ({
     en: 'The signature covers a revision of the document; later incremental updates follow it.',
     vi: 'Chữ ký bao phủ một phiên bản của tài liệu; sau đó có các bản cập nhật bổ sung.',

@@ -1,5 +1,5 @@
 import type { CertificateSubject, ParsedCertificate } from './certificate.js';
-import type { ValidationMessage } from './messages.js';
+import { message, type ValidationMessage } from './messages.js';
 
 /** ETSI EN 319 102-1 main indication. Only `TOTAL_PASSED` means the signature is valid. */
 export type Indication = 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
@@ -15,6 +15,7 @@ export type SubIndication =
   | 'NOT_YET_VALID'
   // INDETERMINATE
   | 'NO_SIGNING_CERTIFICATE_FOUND'
+  | 'SIG_CONSTRAINTS_FAILURE'
   | 'NO_CERTIFICATE_CHAIN_FOUND'
   | 'CHAIN_CONSTRAINTS_FAILURE'
   | 'CRYPTO_CONSTRAINTS_FAILURE'
@@ -31,6 +32,7 @@ export const SUB_INDICATION_INDICATION: Record<SubIndication, Exclude<Indication
   EXPIRED: 'TOTAL_FAILED',
   NOT_YET_VALID: 'TOTAL_FAILED',
   NO_SIGNING_CERTIFICATE_FOUND: 'INDETERMINATE',
+  SIG_CONSTRAINTS_FAILURE: 'INDETERMINATE',
   NO_CERTIFICATE_CHAIN_FOUND: 'INDETERMINATE',
   CHAIN_CONSTRAINTS_FAILURE: 'INDETERMINATE',
   CRYPTO_CONSTRAINTS_FAILURE: 'INDETERMINATE',
@@ -108,6 +110,28 @@ export function summarizeCertificate(cert: ParsedCertificate, trustAnchor: boole
     fingerprint256: cert.fingerprint256,
     trustAnchor,
   };
+}
+
+/** Who must have signed: identifiers the signing certificate has to carry. */
+export interface ExpectedSigner {
+  /** Agency identifier code (UID "MDDCQ:…"), e.g. the `madonvi` or agency of the message. */
+  agencyCode?: string;
+  taxCode?: string;
+  citizenId?: string;
+}
+
+const EXPECTED_FIELDS: { key: keyof ExpectedSigner; en: string; vi: string }[] = [
+  { key: 'agencyCode', en: 'agency identifier code', vi: 'Mã định danh cơ quan' },
+  { key: 'taxCode', en: 'tax code', vi: 'Mã số thuế' },
+  { key: 'citizenId', en: 'citizen ID', vi: 'Số định danh cá nhân' },
+];
+
+/** Messages for each expected identifier the signer does not carry (empty when all match). */
+export function checkExpectedSigner(signer: SignerIdentity, expected: ExpectedSigner | undefined): ValidationMessage[] {
+  if (!expected) return [];
+  return EXPECTED_FIELDS.filter((f) => expected[f.key] !== undefined && signer[f.key] !== expected[f.key]).map((f) =>
+    message('SIGNER_MISMATCH', 'error', { field: f.en, fieldVi: f.vi, found: signer[f.key], expected: expected[f.key] }),
+  );
 }
 
 export function signerIdentity(cert: ParsedCertificate): SignerIdentity {
