@@ -5,7 +5,8 @@ import { receiveDossier } from './reception.js';
 import { notifyPayment, submitSupplement, withdrawDossier } from './citizen-requests.js';
 import type { AgencyConfig } from './config.js';
 import { metaValue, openDatabase, type Db } from './database.js';
-import { openDeepLink } from './deep-link.js';
+import { CitizenSignOnFlow } from './citizen-sign-on.js';
+import { openDeepLink, signOnCallback, submissionForm } from './deep-link.js';
 import { DossierStore } from './dossier-store.js';
 import { FeedbackStore, receiveFeedback } from './feedback.js';
 import { createListener, Router, type Reply, type RequestContext } from './http.js';
@@ -78,7 +79,9 @@ function routes(services: AgencyServices, db: Db): Router {
     .add('GET', '/v1/statistics', h(getStatistics))
     .add('GET', '/v1/procedures', h(listOfferedProcedures))
     .add('GET', '/health', health(services, db))
-    .add('GET', '/dvc', h(openDeepLink));
+    .add('GET', '/dvc', h(openDeepLink))
+    .add('GET', '/dvc/callback', h(signOnCallback))
+    .add('GET', '/nop-ho-so/{MaTTHC}', h(submissionForm));
 }
 
 /** The officials answer feedback one interval after it arrived: recorded, shown in the authenticated lookup, sent to the portal. */
@@ -102,7 +105,9 @@ function answerFeedback(services: AgencyServices): void {
  * const agency = await startReferenceAgency(loadConfig());
  * console.log(`listening on ${agency.url}`);
  */
-export async function startReferenceAgency(config: AgencyConfig, options: StartOptions = {}): Promise<ReferenceAgency> {
+export async function startReferenceAgency(given: AgencyConfig, options: StartOptions = {}): Promise<ReferenceAgency> {
+  // A copy: publicUrl may follow the port actually bound (PORT=0).
+  const config: AgencyConfig = { ...given };
   const db = openDatabase(config.dataDir);
   const mutant = config.mutant;
   const installId = metaValue(db, 'install-id', () => randomUUID());
@@ -125,6 +130,7 @@ export async function startReferenceAgency(config: AgencyConfig, options: StartO
     officials,
     discovery,
     publicLookups: new RateLimiter(config.publicLookupsPerMinute),
+    signOn: new CitizenSignOnFlow(config, secret),
     secret,
     version: VERSION,
   };
@@ -138,6 +144,7 @@ export async function startReferenceAgency(config: AgencyConfig, options: StartO
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  if (!config.publicUrlGiven) config.publicUrl = `http://${host}:${address.port}`;
   const submit = pusher.submitStatisticsReport?.bind(pusher);
   const reports = submit ? new MonthlyReports(db, store, config.agencyCode, submit, options.log) : undefined;
   officials.start();

@@ -25,7 +25,10 @@ export interface AgencyConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** The system's own base URL; when DVC_PUBLIC_URL is unset, the address it listens on. */
   publicUrl: string;
+  /** Whether DVC_PUBLIC_URL was given (else publicUrl follows the listening address). */
+  publicUrlGiven: boolean;
   /** Time between two steps of the simulated officials. */
   stepIntervalMs: number;
   revocationMode: RevocationMode;
@@ -109,7 +112,7 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
     throw new ConfigError('DVC_REVOCATION_MODE', `must be hard-fail, soft-fail or off, got "${revocationMode}"`);
   }
   const revocationCacheMs = integer(env, 'DVC_REVOCATION_CACHE_MS', 30_000, 0, 24 * 3600_000);
-  const publicLookupsPerMinute = integer(env, 'DVC_PUBLIC_LOOKUP_LIMIT', 60, 1, 1_000_000);
+  const publicLookupsPerMinute = integer(env, 'DVC_PUBLIC_LOOKUP_LIMIT', 120, 1, 1_000_000);
   return {
     portalUrl,
     binding,
@@ -123,6 +126,7 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
     port,
     dataDir,
     publicUrl,
+    publicUrlGiven: Boolean(env.DVC_PUBLIC_URL?.trim()),
     stepIntervalMs,
     revocationMode,
     revocationCacheMs,

@@ -1,41 +1,67 @@
-import { createHash, createHmac } from 'node:crypto';
 import { findOfferedProcedure } from './catalogue.js';
 import { problems } from './errors.js';
 import type { Reply, RequestContext } from './http.js';
 import { validateAgainstSpec } from './request-guard.js';
 import type { AgencyServices } from './services.js';
 
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The submission form's address for a local procedure code (and the agency, when given). */
+function formUrl(services: AgencyServices, local: string, agency: string | null): string {
+  const form = new URL(`${services.config.publicUrl}/nop-ho-so/${encodeURIComponent(local)}`);
+  if (agency) form.searchParams.set('MaCoQuanThucHien', agency);
+  return form.toString();
+}
+
 /**
- * openDeepLink: `GET /dvc?vnconnect=1&MaTTHCDP=…` (DVC-SSO-008). This system keeps no
- * browser sessions, so every visitor is anonymous: it is sent to the national portal's
- * sign-on (code flow, PKCE S256, nonce) with the submission form's address in `state`.
- * The PKCE verifier and nonce are derived from `state` with the server's secret, so the
- * callback can recompute them without storing anything.
+ * openDeepLink: `GET /dvc?vnconnect=1&MaTTHCDP=…` (DVC-SSO-008). A signed-in citizen goes
+ * straight to the submission form of that procedure; an anonymous one to the national
+ * portal's sign-on (code flow, PKCE S256, nonce, LoA2) with the form's address in `state`.
  */
 export async function openDeepLink(services: AgencyServices, ctx: RequestContext): Promise<Reply> {
   validateAgainstSpec('openDeepLink', ctx, undefined, services.mutant);
   const local = ctx.query.get('MaTTHCDP')!;
+  if (!findOfferedProcedure(local, services.config.agencyCode)) throw problems.notFound(`This system does not offer the procedure ${local} online.`);
+  const form = formUrl(services, local, ctx.query.get('MaCoQuanThucHien'));
+  if (services.signOn.session(ctx.headers.cookie)) return { status: 302, headers: { location: form, 'cache-control': 'no-store' } };
+  let location: string;
+  try {
+    location = await services.signOn.start(form);
+  } catch {
+    throw problems.unavailable("The national portal's sign-on cannot be reached.");
+  }
+  return { status: 302, headers: { location, 'cache-control': 'no-store' } };
+}
+
+/** `GET /dvc/callback`: the portal sends the citizen back here after sign-on. */
+export async function signOnCallback(services: AgencyServices, ctx: RequestContext): Promise<Reply> {
+  let done: { cookie: string; returnTo: string };
+  try {
+    done = await services.signOn.finish(`${ctx.path}?${ctx.query.toString()}`);
+  } catch (error) {
+    throw problems.forbidden(`Sign-on refused: ${(error as Error).message}`);
+  }
+  return { status: 302, headers: { location: done.returnTo, 'set-cookie': services.signOn.setCookie(done.cookie), 'cache-control': 'no-store' } };
+}
+
+/** `GET /nop-ho-so/{MaTTHC}`: the submission form, for a signed-in citizen. */
+export function submissionForm(services: AgencyServices, ctx: RequestContext): Reply {
+  const local = ctx.params.MaTTHC!;
   const procedure = findOfferedProcedure(local, services.config.agencyCode);
   if (!procedure) throw problems.notFound(`This system does not offer the procedure ${local} online.`);
-  const form = new URL(`${services.config.publicUrl}/nop-ho-so/${encodeURIComponent(local)}`);
-  const agency = ctx.query.get('MaCoQuanThucHien');
-  if (agency) form.searchParams.set('MaCoQuanThucHien', agency);
-  const metadata = await services.discovery.get();
-  if (!metadata.authorization_endpoint) throw problems.unavailable('The national portal publishes no authorization_endpoint.');
-  const state = Buffer.from(JSON.stringify({ r: form.toString(), t: Date.now() })).toString('base64url');
-  const derive = (what: string) => createHmac('sha256', services.secret).update(`${what}:${state}`).digest('base64url');
-  const challenge = createHash('sha256').update(derive('pkce')).digest('base64url');
-  const authorize = new URL(metadata.authorization_endpoint);
-  authorize.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: services.config.clientId,
-    redirect_uri: `${services.config.publicUrl}/dvc/callback`,
-    scope: 'openid',
-    acr_values: 'LoA2',
-    state,
-    nonce: derive('nonce'),
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  }).toString();
-  return { status: 302, headers: { location: authorize.toString(), 'cache-control': 'no-store' } };
+  const session = services.signOn.session(ctx.headers.cookie);
+  if (!session) {
+    const again = new URL(`${services.config.publicUrl}/dvc`);
+    again.search = new URLSearchParams({ vnconnect: '1', MaTTHCDP: local }).toString();
+    return { status: 302, headers: { location: again.toString(), 'cache-control': 'no-store' } };
+  }
+  const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Nộp hồ sơ trực tuyến — ${escapeHtml(procedure.TenTTHC)}</title></head>
+<body><h1>${escapeHtml(procedure.TenTTHC)}</h1>
+<p>Người nộp: <strong id="citizen">${escapeHtml(session.HoVaTen ?? session.sub)}</strong>${session.SoDinhDanh ? ` (số định danh ${escapeHtml(session.SoDinhDanh.slice(0, 3))}…)` : ''}</p>
+<form method="post" action="#"><p>Mã thủ tục: ${escapeHtml(local)} — thời hạn giải quyết ${procedure.ThoiHanGiaiQuyet} ngày làm việc.</p>
+${procedure.components.map((c) => `<label>${c} <input type="file" name="${c}"></label>`).join('\n')}
+</form></body></html>`;
+  return { status: 200, headers: { 'cache-control': 'no-store' }, body: html, contentType: 'text/html' };
 }

@@ -44,6 +44,10 @@ export class PortalTokenVerifier {
       claims = this.#mutant.is('token-signature-unchecked') ? this.#decodeOnly(token, metadata.issuer) : await this.#verify(token, metadata);
     } catch (error) {
       if (error instanceof HttpProblem) throw error;
+      // The portal's JWKS cannot be read: our side's trouble, not a bad token.
+      if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {
+        throw problems.unavailable("The national portal's keys (JWKS) cannot be read; try again shortly.");
+      }
       throw problems.unauthorized(describeJoseError(error));
     }
     if (options.scope && !this.#mutant.is('token-scope-unchecked')) {
@@ -91,9 +95,6 @@ function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWKSNoMatchingKey) return "No key of the portal's JWKS matches the token (kid).";
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The access token signature is invalid.';
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The access token is signed with an algorithm that is not allowed (RS256, PS256, ES256 only).';
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC') {
-    return "The portal's JWKS could not be read.";
-  }
   if (error instanceof joseErrors.JOSEError) return `The access token is invalid (${error.code}).`;
   return 'The access token is invalid.';
 }

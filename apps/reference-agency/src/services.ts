@@ -1,3 +1,4 @@
+import type { CitizenSignOnFlow } from './citizen-sign-on.js';
 import type { AgencyConfig } from './config.js';
 import type { DossierStore } from './dossier-store.js';
 import type { FeedbackStore } from './feedback.js';
@@ -23,6 +24,7 @@ export interface AgencyServices {
   officials: Officials;
   discovery: PortalDiscovery;
   publicLookups: RateLimiter;
+  signOn: CitizenSignOnFlow;
   /** Key of the HMACs on pagination cursors and sign-on state. */
   secret: Buffer;
   version: string;

@@ -36,7 +36,7 @@ async function admin(path: string, body?: unknown): Promise<any> {
 /** Registers a system at the portal, as onboarding does, and starts the reference agency with those credentials. */
 async function onboard(clientId: string, binding: 'rest' | 'dvcqg'): Promise<ReferenceAgency> {
   const port = await freePort();
-  const creds = await admin('systems', { agencyCode: '000.00.00.H56', clientId, callbackBaseUrl: `http://127.0.0.1:${port}`, issueCertificate: true });
+  const creds = await admin('systems', { agencyCode: '000.00.00.H56', clientId, callbackBaseUrl: `http://127.0.0.1:${port}`, redirectUris: [`http://127.0.0.1:${port}/dvc/callback`], issueCertificate: true });
   const dir = mkdtempSync(join(tmpdir(), 'ra-mock-'));
   writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem);
   writeFileSync(join(dir, 'chain.pem'), creds.chainPem.join('\n'));
@@ -134,6 +134,34 @@ describe('supplement, withdrawal and public lookup with the mock portal (rest bi
     await portalRecord(clientId, other.response.MaHoSo, '7');
     const publicLookup = await admin('forward/call', { clientId, operationId: 'lookupDossierPublic', params: { MaHoSo: other.response.MaHoSo } });
     expect(publicLookup.response).toEqual({ MaHoSo: other.response.MaHoSo, TrangThaiHoSo: '7', DaHoanThanh: false });
+  });
+});
+
+describe('the deep link with the mock portal', () => {
+  it('signs the citizen on through the portal and opens the submission form', async () => {
+    const agency = agencies[0]!;
+    const open = await fetch(`${agency.url}/dvc?vnconnect=1&MaTTHCDP=1.001612.000.00.00.H56&MaCoQuanThucHien=000.00.06.H56`, { redirect: 'manual' });
+    expect(open.status).toBe(302);
+    const authorize = new URL(open.headers.get('location')!);
+    const { items: citizens } = await admin('citizens');
+    const citizen = citizens.find((c: { loAs?: string[] }) => c.loAs?.includes('LoA2'));
+    authorize.searchParams.set('login_hint', citizen.sub);
+    const back = await fetch(authorize, { redirect: 'manual' });
+    expect(back.status).toBe(302);
+    const callback = await fetch(back.headers.get('location')!, { redirect: 'manual' });
+    expect(callback.status, await callback.clone().text()).toBe(302);
+    const cookie = callback.headers.get('set-cookie')!.split(';')[0]!;
+    expect(callback.headers.get('set-cookie')).toMatch(/HttpOnly/);
+    const form = await fetch(callback.headers.get('location')!, { headers: { cookie } });
+    expect(form.status).toBe(200);
+    const html = await form.text();
+    expect(html).toContain('Đăng ký thành lập hộ kinh doanh');
+    expect(html).toContain(citizen.HoVaTen);
+    // Signed in: the deep link now goes straight to the form.
+    const again = await fetch(`${agency.url}/dvc?vnconnect=1&MaTTHCDP=1.001612`, { headers: { cookie }, redirect: 'manual' });
+    expect(again.headers.get('location')).toBe(`${agency.url}/nop-ho-so/1.001612`);
+    // The same callback cannot be replayed (the code is single use).
+    expect((await fetch(back.headers.get('location')!, { redirect: 'manual' })).status).toBe(403);
   });
 });
 

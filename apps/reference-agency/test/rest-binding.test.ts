@@ -127,7 +127,7 @@ describe('lookups', () => {
     const res = await get(`/v1/public/dossiers/${code}`);
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(['DaHoanThanh', 'MaHoSo', 'TrangThaiHoSo']);
-    expect(res.headers.get('ratelimit-limit')).toBe('60');
+    expect(res.headers.get('ratelimit-limit')).toBe('120');
     expect((await get('/v1/public/dossiers/000.00.06.H56-200101-9999')).status).toBe(404);
     const malformed = await get('/v1/public/dossiers/not-a-code');
     expect(malformed.status).toBe(400);
@@ -242,9 +242,14 @@ describe('feedback, statistics, catalogue, deep link, health', () => {
     const location = new URL(res.headers.get('location')!);
     expect(location.origin + location.pathname).toBe(`${portal.url}/oauth2/authorize`);
     expect(location.searchParams.get('code_challenge_method')).toBe('S256');
-    const state = JSON.parse(Buffer.from(location.searchParams.get('state')!, 'base64url').toString());
+    const state = JSON.parse(Buffer.from(location.searchParams.get('state')!.split('.')[0]!, 'base64url').toString());
     expect(state.r).toContain('/nop-ho-so/1.001612.000.00.00.H56');
+    expect(location.searchParams.get('nonce')).toBeTruthy();
+    expect(location.searchParams.get('redirect_uri')).toBe(`${agency.url}/dvc/callback`);
     expect((await get('/dvc?vnconnect=1&MaTTHCDP=1.001612.000.00.00.H22')).status).toBe(404);
+    // A forged state never gets a session.
+    expect((await get('/dvc/callback?code=abc&state=eyJyIjoiIn0.forged')).status).toBe(403);
+    expect((await get('/nop-ho-so/1.001612')).status).toBe(302);
   });
 
   it('reports health and answers unknown paths with problem+json', async () => {
