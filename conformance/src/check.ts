@@ -64,6 +64,12 @@ export interface CheckDefinition<Env = unknown> {
    * portal, exhausting a rate limit).
    */
   exclusive?: boolean;
+  /**
+   * Verifies the suite's own portal (a requirement whose subject is the national portal).
+   * When it does not hold, the system under test is not at fault: the outcome is
+   * INCONCLUSIVE, never FAIL.
+   */
+  counterpart?: boolean;
   run(ctx: CheckContext<Env>): Promise<void>;
 }
 

@@ -99,6 +99,14 @@ describe('runChecks and buildReport', () => {
     expect(report.verdict).toBe('PASS');
   });
 
+  it('a failing counterpart check (the suite\'s own portal) is INCONCLUSIVE, never a FAIL of the system', async () => {
+    const counterpart = defineCheck<{ base: string }>({ ...statusCheck('authentication.counterpart', '/broken', ['DVC-AUTH-010']), counterpart: true });
+    const report = await run([counterpart]);
+    expect(report.checks[0]!.outcome).toBe('INCONCLUSIVE');
+    expect(report.checks[0]!.attempts[0]!.reason).toMatch(/counterpart/);
+    expect(report.verdict).toBe('INCONCLUSIVE');
+  });
+
   it('rejects malformed check definitions', () => {
     expect(() => defineCheck({ id: 'Bad Id', title: '', area: 'errors', requirements: ['DVC-ERR-001'], run: async () => {} })).toThrow(/kebab/);
     expect(() => defineCheck({ id: 'errors.x', title: '', area: 'errors', requirements: ['ERR-1'], run: async () => {} })).toThrow(/not a requirement ID/);

@@ -162,7 +162,12 @@ async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptio
     controller.abort();
   }
   const failures = findings.filter((f) => !f.passed);
-  const { outcome, failed } = attemptOutcome(failures, check as CheckDefinition<unknown>, options.catalogue, options.inScope);
+  const { outcome: judged, failed } = attemptOutcome(failures, check as CheckDefinition<unknown>, options.catalogue, options.inScope);
+  let outcome = judged;
+  if (check.counterpart && (judged === 'FAIL' || judged === 'WARN')) {
+    outcome = 'INCONCLUSIVE';
+    reason ??= `the suite's own portal (the counterpart) did not hold: ${failures.map((f) => f.message).join('; ')}`;
+  }
   const result: CheckAttempt = {
     // A failure found before the check was cut short still counts.
     outcome: forced === 'INCONCLUSIVE' && outcome !== 'PASS' ? outcome : (forced ?? outcome),

@@ -1,6 +1,7 @@
 import type { Check } from './support.js';
 import { citizenRequestChecks } from './citizen-requests.js';
 import { contractChecks } from './contract.js';
+import { counterpartChecks } from './counterpart.js';
 import { exclusiveChecks } from './exclusive.js';
 import { lookupChecks } from './lookup.js';
 import { receptionChecks } from './reception.js';
@@ -13,5 +14,6 @@ export const allChecks: readonly Check[] = Object.freeze([
   ...lookupChecks,
   ...citizenRequestChecks,
   ...contractChecks,
+  ...counterpartChecks,
   ...exclusiveChecks,
 ]);

@@ -31,6 +31,9 @@ export interface SystemTokenOptions {
   extraClaims?: Record<string, unknown>;
 }
 
+/** Marks the suite's own calls to its portal (counterpart checks), so they are not taken for the system's. */
+export const COUNTERPART_HEADER = 'x-dvc-conformance';
+
 export const AGENCY_SCOPES = ['agency.dossiers.write', 'agency.payments.write', 'agency.feedback.write', 'agency.statistics.read'] as const;
 
 /**
@@ -146,7 +149,7 @@ export class PortalSide {
     return this.portal.journal
       .raw()
       // One system is registered per portal, so everything but the suite's own admin calls is the system's.
-      .filter((e) => !e.path.startsWith('/__admin'))
+      .filter((e) => !e.path.startsWith('/__admin') && e.requestHeaders[COUNTERPART_HEADER] === undefined)
       .filter((e) => (filter.sinceId === undefined || e.id > filter.sinceId) && (!filter.operationIds || (e.operationId !== undefined && filter.operationIds.includes(e.operationId))))
       .map(toRecord);
   }

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { importPKCS8, SignJWT } from 'jose';
+import { COUNTERPART_HEADER } from '../harness/portal-side.js';
+import type { HttpResponse } from '../evidence.js';
+import { check, pickProcedure, receive, syncedAt, type Check, type Ctx } from './support.js';
+
+/*
+ * Counterpart checks: requirements whose subject is the national portal. The suite is the
+ * portal in a run, so these verify that the portal the system was tested against held the
+ * standard (a lenient counterpart would let a system pass what the real portal refuses).
+ * They use the system's registered credentials and are marked so that they are never
+ * mistaken for the system's own calls.
+ */
+
+const MARK = { [COUNTERPART_HEADER]: 'counterpart' };
+
+async function assertion(ctx: Ctx, claims: { aud?: string; jti?: string; lifetime?: number; iss?: string } = {}): Promise<string> {
+  const c = ctx.env.portal.credentials;
+  const key = await importPKCS8(c.privateKeyPem!, /BEGIN RSA|rsaEncryption/.test(c.privateKeyPem!) ? 'RS256' : 'ES256').catch(() => importPKCS8(c.privateKeyPem!, 'RS256'));
+  const alg = (key as { algorithm?: { name?: string } }).algorithm?.name === 'ECDSA' ? 'ES256' : 'RS256';
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg })
+    .setIssuer(claims.iss ?? c.clientId)
+    .setSubject(c.clientId)
+    .setAudience(claims.aud ?? c.tokenEndpoint)
+    .setJti(claims.jti ?? randomUUID())
+    .setIssuedAt(now)
+    .setExpirationTime(now + (claims.lifetime ?? 120))
+    .sign(key);
+}
+
+async function tokenRequest(ctx: Ctx, form: Record<string, string>, label: string): Promise<HttpResponse> {
+  return ctx.send({ method: 'POST', url: ctx.env.portal.credentials.tokenEndpoint, headers: { 'content-type': 'application/x-www-form-urlencoded', ...MARK }, body: new URLSearchParams(form).toString(), label });
+}
+
+const GRANT = { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' };
+
+async function systemToken(ctx: Ctx, scope: string): Promise<string> {
+  const res = await tokenRequest(ctx, { ...GRANT, client_assertion: await assertion(ctx), scope }, `requestToken (${scope})`);
+  const token = (res.json as { access_token?: string } | undefined)?.access_token;
+  if (res.status !== 200 || !token) ctx.inconclusive(`the suite could not obtain a token from its portal for ${scope} (${res.status})`);
+  return token;
+}
+
+export const counterpartChecks: Check[] = [
+  check({
+    id: 'counterpart.discovery-and-jwks',
+    counterpart: true,
+    title: "Counterpart: the suite's portal publishes its OpenID configuration and JWKS",
+    area: 'authentication',
+    requirements: ['DVC-AUTH-010'],
+    bindings: ['rest'],
+    run: async (ctx: Ctx) => {
+      const res = await ctx.send({ url: `${ctx.env.portal.url}/.well-known/openid-configuration`, headers: MARK, label: 'getOpenIdConfiguration' });
+      const d = (res.json ?? {}) as Record<string, unknown>;
+      const missing = ['issuer', 'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'token_endpoint_auth_methods_supported', 'code_challenge_methods_supported', 'acr_values_supported'].filter((k) => d[k] === undefined);
+      ctx.verify(res.status === 200 && missing.length === 0, { message: 'The discovery document has every field the standard lists', expected: 'all fields', found: missing.length ? `missing ${missing.join(', ')}` : 'all present', response: res });
+      ctx.verify(Array.isArray(d.token_endpoint_auth_methods_supported) && d.token_endpoint_auth_methods_supported.includes('private_key_jwt') && JSON.stringify(d.code_challenge_methods_supported) === '["S256"]', { message: 'private_key_jwt and S256 are offered', expected: 'private_key_jwt; [S256]', found: `${JSON.stringify(d.token_endpoint_auth_methods_supported)}; ${JSON.stringify(d.code_challenge_methods_supported)}`, response: res });
+      const jwks = await ctx.send({ url: String(d.jwks_uri ?? `${ctx.env.portal.url}/.well-known/jwks.json`), headers: MARK, label: 'getJwks' });
+      const kids = ((jwks.json as { keys?: { kid?: string }[] } | undefined)?.keys ?? []).map((k) => k.kid);
+      ctx.verify(kids.length > 0 && kids.every(Boolean) && new Set(kids).size === kids.length, { message: 'Each JWKS key has a unique kid', expected: 'unique kids', found: kids.join(', '), response: jwks });
+    },
+  }),
+  check({
+    id: 'counterpart.token-endpoint-strict',
+    counterpart: true,
+    title: "Counterpart: the suite's token endpoint refuses bad assertions and replays with RFC 6749 errors",
+    area: 'authentication',
+    requirements: ['DVC-AUTH-002', 'DVC-AUTH-003', 'DVC-AUTH-006'],
+    bindings: ['rest'],
+    run: async (ctx: Ctx) => {
+      const jti = randomUUID();
+      const good = await assertion(ctx, { jti });
+      const ok = await tokenRequest(ctx, { ...GRANT, client_assertion: good }, 'requestToken with a valid assertion');
+      ctx.require(ok.status === 200, { requirements: ['DVC-AUTH-002'], message: 'A valid assertion gets a token', expected: 200, found: `${ok.status} ${ok.text.slice(0, 160)}`, response: ok });
+      const replay = await tokenRequest(ctx, { ...GRANT, client_assertion: good }, 'requestToken replaying the same assertion');
+      ctx.verify(replay.status === 400 || replay.status === 401, { requirements: ['DVC-AUTH-003'], message: 'A replayed jti is refused', expected: '400 or 401', found: replay.status, response: replay });
+      const cases: [string, Promise<string>][] = [
+        ['an assertion for another audience', assertion(ctx, { aud: 'https://example.invalid/token' })],
+        ['an assertion living 10 minutes', assertion(ctx, { lifetime: 600 })],
+        ['an assertion whose iss differs from sub', assertion(ctx, { iss: 'someone-else' })],
+      ];
+      for (const [what, made] of cases) {
+        const res = await tokenRequest(ctx, { ...GRANT, client_assertion: await made }, `requestToken with ${what}`);
+        const body = res.json as { error?: string; error_description?: string } | undefined;
+        ctx.verify((res.status === 400 || res.status === 401) && typeof body?.error === 'string', { requirements: ['DVC-AUTH-002', 'DVC-AUTH-006'], message: `${what} is refused with an RFC 6749 error`, expected: '400/401 { error, error_description }', found: `${res.status} ${res.text.slice(0, 120)}`, response: res });
+      }
+      const grant = await tokenRequest(ctx, { grant_type: 'password' }, 'requestToken with grant_type=password');
+      const error = (grant.json as { error?: string } | undefined)?.error;
+      ctx.verify(grant.status === 400 && typeof error === 'string', { requirements: ['DVC-AUTH-006'], message: 'An unsupported grant answers 400 with an RFC 6749 error', expected: '400 { error: "unsupported_grant_type", error_description }', found: `${grant.status} ${grant.text.slice(0, 120)}`, response: grant });
+      if (error !== 'unsupported_grant_type') ctx.note(`The portal answered error "${error}" to grant_type=password; RFC 6749 §5.2 names this case unsupported_grant_type.`);
+    },
+  }),
+  check({
+    id: 'counterpart.redirect-uri-exact',
+    counterpart: true,
+    title: "Counterpart: the suite's sign-on refuses an unregistered redirect_uri without redirecting",
+    area: 'sso',
+    requirements: ['DVC-SSO-007'],
+    bindings: ['rest'],
+    run: async (ctx: Ctx) => {
+      const q = new URLSearchParams({ response_type: 'code', client_id: ctx.env.portal.clientId, redirect_uri: 'https://attacker.example/cb', scope: 'openid', state: randomUUID(), nonce: randomUUID(), code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', acr_values: 'LoA1' });
+      const res = await ctx.send({ url: `${ctx.env.portal.url}/oauth2/authorize?${q}`, headers: MARK, label: 'authorize with an unregistered redirect_uri' });
+      ctx.verify(res.status >= 400 && !(res.headers.location ?? '').startsWith('https://attacker.example'), { message: 'No redirect to an unregistered redirect_uri', expected: '4xx, no Location to it', found: `${res.status} ${res.headers.location ?? ''}`, response: res });
+    },
+  }),
+  check({
+    id: 'counterpart.read-back',
+    counterpart: true,
+    title: "Counterpart: the suite's portal lets the system read back its dossiers, their history and the reference data",
+    area: 'status-sync',
+    requirements: ['DVC-LKP-004', 'DVC-HIST-005', 'DVC-SYNC-010', 'DVC-REF-001', 'DVC-REF-003'],
+    bindings: ['rest'],
+    run: async (ctx: Ctx) => {
+      const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
+      await syncedAt(ctx, MaHoSo, ['4', '9', '10']);
+      const token = await systemToken(ctx, 'dossiers.read catalogue.read');
+      const auth = { authorization: `Bearer ${token}`, ...MARK };
+      const one = await ctx.send({ url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: auth, label: 'getDossier' });
+      ctx.verify(one.status === 200, { requirements: ['DVC-LKP-004', 'DVC-SYNC-010'], message: 'A synced dossier can be read back by MaHoSo', expected: 200, found: one.status, response: one });
+      const events = await ctx.send({ url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}/events?limit=1`, headers: auth, label: 'listDossierEvents (limit 1)' });
+      const page = events.json as { items?: unknown[]; nextCursor?: unknown } | undefined;
+      ctx.verify(events.status === 200 && (page?.items?.length ?? 0) === 1 && typeof page?.nextCursor === 'string', { requirements: ['DVC-HIST-005'], message: 'The history is readable by MaHoSo, paginated', expected: '1 item and a nextCursor', found: `${events.status} ${events.text.slice(0, 120)}`, response: events });
+      const list = await ctx.send({ url: `${ctx.env.portal.url}/v1/dossiers?limit=5`, headers: auth, label: 'listDossiers' });
+      ctx.verify(list.status === 200 && Array.isArray((list.json as { items?: unknown[] } | undefined)?.items), { requirements: ['DVC-SYNC-010'], message: "The system can list its agency's dossiers", expected: '200 { items }', found: list.status, response: list });
+      const before = await ctx.send({ url: `${ctx.env.portal.url}/v1/reference/provinces?asOf=2025-06-30&limit=100`, headers: auth, label: 'listProvinces on 2025-06-30' });
+      const after = await ctx.send({ url: `${ctx.env.portal.url}/v1/reference/provinces?asOf=2025-07-01&limit=100`, headers: auth, label: 'listProvinces on 2025-07-01' });
+      const count = (r: HttpResponse) => ((r.json as { items?: unknown[] } | undefined)?.items ?? []).length;
+      ctx.verify(count(before) === 63 && count(after) === 34, { requirements: ['DVC-REF-001'], message: '63 provincial units until 2025-06-30, 34 from 2025-07-01', expected: '63 / 34', found: `${before.status}:${count(before)} / ${after.status}:${count(after)}`, response: [before, after] });
+      const ministries = await ctx.send({ url: `${ctx.env.portal.url}/v1/reference/ministries?asOf=2025-03-01&limit=100`, headers: auth, label: 'listMinistries on 2025-03-01' });
+      ctx.verify(ministries.status === 200 && count(ministries) === 17, { requirements: ['DVC-REF-003'], message: '14 ministries and 3 ministry-level agencies from 2025-03-01', expected: 17, found: `${ministries.status}:${count(ministries)}`, response: ministries });
+    },
+  }),
+];
