@@ -1,10 +1,10 @@
-import { toVietnamDate } from '@dvc-kit/spec';
 import { fail, ok } from '../issues.js';
 import type { ParseResult } from '../issues.js';
 import { describeReceived } from '../redact.js';
 import { agencyKindOf, lookupTopLevelBody, PROVINCE_NUMBER_MAX } from './agency-reference.js';
 import type { AgencyKind, TopLevelBody } from './agency-reference.js';
 import { checkString, isDigits } from './input.js';
+import { vietnamDay } from './vietnam-time.js';
 
 /** A parsed agency identifier code (mã định danh cơ quan, QCVN 102:2016/BTTTT). */
 export interface AgencyCode {
@@ -74,12 +74,7 @@ export function parseAgencyCode(input: unknown, options: AgencyCodeOptions = {})
       { expected: `${letter}01–${letter}63`, received },
     );
   }
-  let day: string;
-  try {
-    day = toVietnamDate(options.at ?? new Date());
-  } catch {
-    day = toVietnamDate(new Date());
-  }
+  const day = vietnamDay(options.at);
   let level = 1;
   const below = [l2, l3, l4, ...deeper];
   for (let i = 0; i < below.length; i++) if (Number(below[i]) !== 0) level = i + 2;

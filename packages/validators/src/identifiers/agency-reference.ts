@@ -1,19 +1,13 @@
-import { resolveAgencyCode } from '@dvc-kit/spec';
-
-/**
- * The one place the agency-code parser asks the reference data of `@dvc-kit/spec`
- * about a top-level body (`H56`, `G09`): provinces H01–H63 and ministries G…, with the
- * dates they were in force and who took over after the 2025 mergers.
+/*
+ * The one place the agency-code parser asks about a top-level body (`H56`, `G09`): the
+ * answers of `@dvc-kit/spec`'s `resolveAgencyCode` (provinces H01–H63 and ministries G…,
+ * with the dates they were in force and who took over after the 2025 mergers), tabulated
+ * per period at build time by scripts/reference.ts.
  */
-export interface TopLevelBody {
-  /** The last group of the agency code (`H56`). */
-  code: string;
-  name: string;
-  /** Whether the body is in force on the date asked about. */
-  inForce: boolean;
-  /** For a body no longer in force: the unit in force on that date that took over its functions. */
-  successor?: { code: string; name: string };
-}
+import { topLevelBodies } from '../generated/reference.js';
+import type { TopLevelBody } from './top-level-body.js';
+
+export type { TopLevelBody };
 
 export type AgencyKind = 'ministry' | 'province' | 'provincial-council' | 'other';
 
@@ -33,17 +27,12 @@ export const PROVINCE_NUMBER_MAX = 63;
  * hold it (K, A–F, I, J bodies, G codes it does not list).
  */
 export function lookupTopLevelBody(top: string, day: string): TopLevelBody | null {
-  let r: ReturnType<typeof resolveAgencyCode>;
-  try {
-    r = resolveAgencyCode(`000.00.00.${top}`, day);
-  } catch {
-    return null;
+  const periods = topLevelBodies[top];
+  if (!periods) return null;
+  let found: TopLevelBody | null = null;
+  for (const p of periods) {
+    if (p.from !== null && p.from > day) break;
+    found = p.body;
   }
-  if (!r) return null;
-  const name = r.agency?.name ?? r.ministry?.name ?? r.province?.name;
-  if (!name) return null;
-  const body: TopLevelBody = { code: top, name, inForce: r.inForce };
-  const next = r.successor?.province ?? r.successor?.ministry;
-  if (!r.inForce && next) body.successor = { code: next.code, name: next.name };
-  return body;
+  return found;
 }

@@ -1,4 +1,4 @@
-import { provinceByCitizenIdCode } from '@dvc-kit/spec';
+import { citizenIdProvinces } from '../generated/reference.js';
 import { fail, ok } from '../issues.js';
 import type { ParseResult } from '../issues.js';
 import { describeReceived } from '../redact.js';
@@ -53,7 +53,7 @@ export function parseCitizenId(input: unknown, options: CitizenIdOptions = {}): 
     );
   }
   const prefix = id.slice(0, 3);
-  const province = provinceByCitizenIdCode(prefix);
+  const province = citizenIdProvinces[prefix];
   if (!province) {
     return fail(
       'CITIZEN_ID_PROVINCE',
