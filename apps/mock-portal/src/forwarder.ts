@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { SignJWT } from 'jose';
 import { signMessage } from '@dvc-kit/signature';
+import { validateResponse, type OperationId } from '@dvc-kit/validators';
 import { findOperation, type DossierSubmission, type Feedback, type Payment } from '@dvc-kit/spec';
 import { portalDateTime, vietnamIso } from './clock.js';
 import { MockPortalError } from './errors.js';
@@ -82,16 +83,23 @@ export class Forwarder {
       }
     }
     if (op.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey ?? randomUUID();
-    const record: ForwardRecord = { id: randomUUID(), at: vietnamIso(this.core.clock.now()), clientId: system.clientId, operationId: op.operationId, url: url.toString(), request: call.body ?? null, status: 0, response: null };
+    const record: ForwardRecord = { id: randomUUID(), at: vietnamIso(this.core.clock.now()), clientId: system.clientId, operationId: op.operationId, url: url.toString(), request: call.body ?? null, status: 0, response: null, responseValid: null, responseErrors: [] };
     try {
       const answer = await request(url, { method: op.method.toUpperCase() as 'POST', headers, body, headersTimeout: 15_000, bodyTimeout: 15_000, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
       record.status = answer.statusCode;
       const text = await answer.body.text();
+      let parsed: unknown;
       try {
-        record.response = text ? JSON.parse(text) : null;
+        parsed = text ? JSON.parse(text) : undefined;
+        record.response = parsed ?? null;
       } catch {
         record.response = text.slice(0, 4000);
       }
+      const responseHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : String(v);
+      const verdict = validateResponse(op.operationId as OperationId, answer.statusCode, { headers: responseHeaders, body: typeof record.response === 'string' && parsed === undefined ? record.response : parsed });
+      record.responseValid = verdict.ok;
+      record.responseErrors = verdict.ok ? [] : verdict.errors;
     } catch (e) {
       record.error = (e as Error).message;
     }

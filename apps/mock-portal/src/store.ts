@@ -44,6 +44,9 @@ export interface ForwardRecord {
   request: unknown;
   status: number;
   response: unknown;
+  /** The system's answer checked against agency-system.yaml (null when there was none). */
+  responseValid: boolean | null;
+  responseErrors: { pointer: string; code: string; message: { vi: string; en: string } }[];
   error?: string;
 }
 

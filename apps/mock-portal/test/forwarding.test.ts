@@ -78,7 +78,7 @@ describe('the portal calling an agency system', () => {
 
   it('submits a dossier signed with its government-CA certificate and a token the system can verify', async () => {
     const record = await admin('/__admin/forward/dossiers', { clientId: 'h56-agency' });
-    expect(record).toMatchObject({ operationId: 'receiveDossier', status: 201, response: { MaHoSo: '000.00.00.H56-251123-0001', TrangThaiHoSo: '1' } });
+    expect(record).toMatchObject({ operationId: 'receiveDossier', status: 201, response: { MaHoSo: '000.00.00.H56-251123-0001', TrangThaiHoSo: '1' }, responseValid: true });
     expect(agency.received[0]).toMatchObject({ path: '/v1/dossiers', scope: 'agency.dossiers.write', signature: 'TOTAL_PASSED', body: { MaCoQuanThucHien: '000.00.00.H56' } });
     const listed = JSON.parse((await send('GET', `${portal.url}/__admin/forwards?clientId=h56-agency`)).text) as { items: unknown[] };
     expect(listed.items).toHaveLength(1);
@@ -87,11 +87,12 @@ describe('the portal calling an agency system', () => {
   it('can send a tampered signature, which the system refuses', async () => {
     const record = await admin('/__admin/forward/dossiers', { clientId: 'h56-agency', tamperSignature: true });
     expect(record.status).toBe(403);
+    expect(record.responseValid).toBe(true);
   });
 
   it('forwards feedback and payment notifications', async () => {
     const fb = await admin('/__admin/forward/feedback', { clientId: 'h56-agency' });
-    expect(fb).toMatchObject({ operationId: 'receiveFeedback', status: 202 });
+    expect(fb).toMatchObject({ operationId: 'receiveFeedback', status: 202, responseValid: true });
     const access = await token(send, portal.url, creds);
     const auth = { authorization: `Bearer ${access}`, 'content-type': 'application/json' };
     const put = await signedJson(creds, DOSSIER);
