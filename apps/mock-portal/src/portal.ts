@@ -216,7 +216,7 @@ export class MockPortalCore {
       path: req.path,
       query: req.query.toString(),
       operationId: outcome.operation?.operationId ?? operationId,
-      clientId: outcome.caller?.clientId,
+      clientId: outcome.caller?.clientId ?? outcome.result.clientId,
       requestHeaders: req.headers,
       requestBody: req.body,
       status: response.status,

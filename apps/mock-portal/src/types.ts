@@ -63,6 +63,8 @@ export interface ResolverResult {
   body?: unknown;
   /** Send `body` as is (a string), with the content type in headers. */
   raw?: boolean;
+  /** The client the answer concerns, when no token named it (the token endpoint), for the journal. */
+  clientId?: string;
 }
 
 export type Resolver = (ctx: ResolverContext<any>) => ResolverResult | Promise<ResolverResult>;

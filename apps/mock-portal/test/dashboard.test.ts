@@ -50,6 +50,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     const background = await invalid.locator('td').first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     expect(background).toBe('rgb(253, 232, 232)');
     expect(await page.locator('#faults pre').textContent()).toContain('listProcedures');
+    const verdicts = await page.locator('#journal tbody tr td:nth-child(8)').allTextContents();
+    expect(verdicts.filter((v) => v === 'conforms').length).toBe(verdicts.length);
     const file = join(out, 'dashboard.png');
     await page.screenshot({ path: file, fullPage: true });
     const png = readFileSync(file);

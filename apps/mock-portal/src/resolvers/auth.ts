@@ -40,10 +40,10 @@ export function authResolvers(issuer: () => string, keys: SigningKeys, tokens: T
         const system = await tokens.authenticateClient(form, ctx.headers.authorization);
         const grant = form.get('grant_type');
         if (grant === 'authorization_code') {
-          return { status: 200, headers: { 'cache-control': 'no-store' }, body: await oidc.exchangeCode(system, form) };
+          return { status: 200, headers: { 'cache-control': 'no-store' }, body: await oidc.exchangeCode(system, form), clientId: system.clientId };
         }
         const scopes = tokens.grantScopes(system, form.get('scope'));
-        return { status: 200, headers: { 'cache-control': 'no-store' }, body: await tokens.issueAccessToken(system, scopes) };
+        return { status: 200, headers: { 'cache-control': 'no-store' }, body: await tokens.issueAccessToken(system, scopes), clientId: system.clientId };
       } catch (e) {
         if (e instanceof OAuthError) return oauthError(e);
         throw e;
