@@ -10,6 +10,7 @@ import { json, problem, startServer } from '../test/server.js';
 import { fileCheckpoint, memoryCheckpoint } from './checkpoint.js';
 import { ConfigError, SyncError } from './errors.js';
 import { createNationalPortalClient, type NationalPortalClient } from './national-portal-client.js';
+import type { Dossier } from '@dvc-kit/spec';
 import type { SyncRecordResult } from './sync.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -72,6 +73,23 @@ describe('syncDossiers', () => {
     const bad = results.filter((r) => r.status === 'rejected');
     expect(bad.map((r) => r.index).sort((a, b) => a - b)).toEqual([3, 250]);
     expect(bad[0]!.problem?.status).toBe(422);
+  });
+
+  it('reports records that are not dossiers as rejected without sending them, and sends the rest', async () => {
+    const s = await sink();
+    const results: SyncRecordResult[] = [];
+    const source = [makeDossier(0), null, makeDossier(2), { MaHoSo: 42 }, makeDossier(4)] as never as Iterable<Dossier>;
+    const summary = await clientFor(s.url).syncDossiers(source, { batchSize: 2, onResult: (r) => void results.push(r) });
+    expect(summary).toMatchObject({ synced: 3, rejected: 2 });
+    expect(results.sort((a, b) => a.index - b.index).map((r) => [r.index, r.status])).toEqual([
+      [0, 'synced'],
+      [1, 'rejected'],
+      [2, 'synced'],
+      [3, 'rejected'],
+      [4, 'synced'],
+    ]);
+    expect(results[1]!.problem?.title).toBe('Not a dossier');
+    expect([...s.applied.keys()].sort()).toEqual([0, 2, 4].map((i) => makeDossier(i).MaHoSo));
   });
 
   it('rejects every record of a batch the portal refuses as a whole (413), and goes on', async () => {

@@ -55,6 +55,22 @@ type SendBatch = (items: Dossier[], options: CallOptions) => Promise<BatchAnswer
 
 const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
+const NOT_A_DOSSIER: Problem = {
+  type: 'https://dvc-kit.dev/problems/validation',
+  title: 'Not a dossier',
+  status: 422,
+  detail: 'the source gave a record that is not an object with a string MaHoSo; it was not sent',
+};
+
+function isDossierLike(item: unknown): item is Dossier {
+  return typeof item === 'object' && item !== null && !Array.isArray(item) && typeof (item as Dossier).MaHoSo === 'string' && (item as Dossier).MaHoSo !== '';
+}
+
+function codeOf(item: unknown): string {
+  const code = typeof item === 'object' && item !== null ? (item as { MaHoSo?: unknown }).MaHoSo : undefined;
+  return typeof code === 'string' ? code : '';
+}
+
 function isTransient(error: unknown): boolean {
   if (error instanceof NetworkError || error instanceof TimeoutError) return true;
   return error instanceof ApiError && TRANSIENT_STATUS.has(error.status);
@@ -91,20 +107,29 @@ export async function syncDossiers(source: AsyncIterable<Dossier> | Iterable<Dos
   const inflight = new Set<Promise<void>>();
   let failure: unknown;
 
-  const finishBatch = async (batchNo: number, first: number, items: Dossier[], answer: BatchAnswer | { rejectedWith: Problem }) => {
+  /**
+   * `sent[k]` is the position of record k in the request, or -1 for a record refused here
+   * (not an object with a string `MaHoSo`: it cannot be upserted, and is reported, not sent).
+   */
+  const finishBatch = async (batchNo: number, first: number, items: Dossier[], sent: number[], answer: BatchAnswer | { rejectedWith: Problem }) => {
     const byIndex = 'results' in answer ? new Map(answer.results.map((r) => [r.index, r])) : undefined;
     for (let k = 0; k < items.length; k++) {
-      const r = byIndex?.get(k);
+      const code = codeOf(items[k]);
       let result: SyncRecordResult;
-      if ('rejectedWith' in answer) {
-        result = { index: first + k, MaHoSo: items[k]!.MaHoSo, status: 'rejected', outcome: 'rejected', problem: answer.rejectedWith };
-      } else if (!r) {
-        // The portal must answer every record; one it left out is reported, never dropped.
-        const problem: Problem = { type: 'about:blank', title: 'No result for this record', status: 502, detail: `the batch answer has no result for index ${k}` };
-        result = { index: first + k, MaHoSo: items[k]!.MaHoSo, status: 'rejected', outcome: 'rejected', problem };
+      if (sent[k] === -1) {
+        result = { index: first + k, MaHoSo: code, status: 'rejected', outcome: 'rejected', problem: NOT_A_DOSSIER };
+      } else if ('rejectedWith' in answer) {
+        result = { index: first + k, MaHoSo: code, status: 'rejected', outcome: 'rejected', problem: answer.rejectedWith };
       } else {
-        result = { index: first + k, MaHoSo: items[k]!.MaHoSo, status: r.outcome === 'rejected' ? 'rejected' : 'synced', outcome: r.outcome };
-        if (r.problem) result.problem = r.problem;
+        const r = byIndex!.get(sent[k]!);
+        if (!r) {
+          // The portal must answer every record; one it left out is reported, never dropped.
+          const problem: Problem = { type: 'about:blank', title: 'No result for this record', status: 502, detail: `the batch answer has no result for index ${sent[k]}` };
+          result = { index: first + k, MaHoSo: code, status: 'rejected', outcome: 'rejected', problem };
+        } else {
+          result = { index: first + k, MaHoSo: code, status: r.outcome === 'rejected' ? 'rejected' : 'synced', outcome: r.outcome };
+          if (r.problem) result.problem = r.problem;
+        }
       }
       if (result.status === 'synced') {
         summary.synced++;
@@ -124,11 +149,15 @@ export async function syncDossiers(source: AsyncIterable<Dossier> | Iterable<Dos
 
   const runBatch = async (batchNo: number, first: number, items: Dossier[]): Promise<void> => {
     const idempotencyKey = `${state.runId}.${batchNo}`;
+    const sent: number[] = [];
+    const toSend: Dossier[] = [];
+    for (const item of items) sent.push(isDossierLike(item) ? toSend.push(item) - 1 : -1);
+    if (toSend.length === 0) return finishBatch(batchNo, first, items, sent, { results: [], summary: { created: 0, updated: 0, unchanged: 0, rejected: 0 } });
     summary.batches++;
     for (let attempt = 1; ; attempt++) {
       try {
-        const answer = await sendBatch(items, { idempotencyKey, ...(signal ? { signal } : {}) });
-        await finishBatch(batchNo, first, items, answer);
+        const answer = await sendBatch(toSend, { idempotencyKey, ...(signal ? { signal } : {}) });
+        await finishBatch(batchNo, first, items, sent, answer);
         return;
       } catch (error) {
         if (isTransient(error) && attempt < batchAttempts && !signal?.aborted) {
@@ -137,7 +166,7 @@ export async function syncDossiers(source: AsyncIterable<Dossier> | Iterable<Dos
         }
         if (error instanceof ApiError && !isTransient(error) && error.status !== 401) {
           // The portal refused the batch as a whole (too large, malformed, forbidden): each record gets that problem.
-          await finishBatch(batchNo, first, items, { rejectedWith: error.problem });
+          await finishBatch(batchNo, first, items, sent, { rejectedWith: error.problem });
           return;
         }
         throw error;
