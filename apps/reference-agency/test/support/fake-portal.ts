@@ -143,7 +143,10 @@ export class FakePortal {
       body = undefined;
     }
     const url = new URL(req.url ?? '/', this.url);
+    const recorded = /^\/(v1|dvcqg\/integration)/.test(url.pathname);
     const reply = (status: number, payload: unknown, type = 'application/json') => {
+      // Recorded before answering, so a test that sees the answer's effect also sees the call.
+      if (recorded) this.calls.push({ method: req.method ?? '', path: url.pathname, body, headers: req.headers, signature, status, at: Date.now() });
       res.writeHead(status, { 'content-type': type, ...(status >= 400 && this.faults.retryAfter ? { 'retry-after': this.faults.retryAfter } : {}) });
       res.end(JSON.stringify(payload));
       return status;
@@ -155,7 +158,6 @@ export class FakePortal {
       const report = await verifyMessage(sigHeader, body, { trustAnchors: this.pki.trustAnchors, revocation: { mode: 'soft-fail' } });
       signature = report.indication === 'TOTAL_PASSED' ? 'valid' : 'invalid';
     }
-    const record = (status: number) => this.calls.push({ method: req.method ?? '', path: url.pathname, body, headers: req.headers, signature, status, at: Date.now() });
 
     if (url.pathname === '/.well-known/openid-configuration') {
       return void reply(200, {
@@ -192,14 +194,13 @@ export class FakePortal {
       const r = body as { MaHoSo: string; DanhSachLePhi: { Gia: number }[] };
       const ok = typeof req.headers['idempotency-key'] === 'string' && /^Bearer /.test(req.headers.authorization ?? '');
       const status = ok ? 201 : 400;
-      reply(status, { paymentId: `PAY-${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, MaHoSo: r.MaHoSo, amount: r.DanhSachLePhi.reduce((a, f) => a + f.Gia, 0), currency: 'VND', status: 'pending', createdAt: new Date().toISOString() });
-      return void record(status);
+      return void reply(status, { paymentId: `PAY-${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, MaHoSo: r.MaHoSo, amount: r.DanhSachLePhi.reduce((a, f) => a + f.Gia, 0), currency: 'VND', status: 'pending', createdAt: new Date().toISOString() });
     }
     const dossierPath = /^\/v1\/dossiers\/([^/]+)(\/events)?$/.exec(url.pathname);
     if (dossierPath) {
       const code = decodeURIComponent(dossierPath[1]!);
-      const status = await this.#restWrite(req, code, Boolean(dossierPath[2]), body, signature, problem, reply);
-      return void record(status);
+      await this.#restWrite(req, code, Boolean(dossierPath[2]), body, signature, problem, reply);
+      return;
     }
     if (url.pathname === '/dvcqg/login') {
       const b = body as { username?: string; password?: string };
@@ -209,8 +210,8 @@ export class FakePortal {
       return void reply(200, { session, error_code: '0', message: 'Thành công' });
     }
     if (url.pathname === '/dvcqg/integration') {
-      const status = this.#dvcqg(body, reply);
-      return void record(status);
+      this.#dvcqg(body, reply);
+      return;
     }
     reply(404, { title: 'not found' });
   }
