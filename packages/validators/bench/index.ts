@@ -173,7 +173,11 @@ console.log(JSON.stringify({ ms: performance.now() - t0, cpu: (c.user + c.system
   };
   const aot: { ms: number; cpu: number; wall: number }[] = [];
   const rt: { ms: number; cpu: number; wall: number }[] = [];
+  const bareRuns: number[] = [];
   for (let i = 0; i < 15; i++) {
+    const s = performance.now();
+    spawnSync(process.execPath, ['--input-type=module', '-e', '0']);
+    bareRuns.push(performance.now() - s);
     aot.push(child('aot.mjs'));
     rt.push(child('runtime.mjs'));
   }
@@ -182,16 +186,13 @@ console.log(JSON.stringify({ ms: performance.now() - t0, cpu: (c.user + c.system
   const b = best(rt.map((x) => x.ms));
   const aw = best(aot.map((x) => x.wall));
   const bw = best(rt.map((x) => x.wall));
-  const bare = best(Array.from({ length: 5 }, () => {
-    const s = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    return performance.now() - s;
-  }));
+  const bare = best(bareRuns);
   const ac = best(aot.map((x) => x.cpu));
   const bc = best(rt.map((x) => x.cpu));
   note(`cold start  import + first validation     ${a.toFixed(1)} ms vs runtime ajv compile ${b.toFixed(1)} ms → ${(b / a).toFixed(1)}× faster (target ≥ 5×)`);
   note(`cold start  same, CPU time of the child   ${ac.toFixed(1)} ms vs ${bc.toFixed(1)} ms → ${(bc / ac).toFixed(1)}× faster`);
-  note(`cold start  whole process (node itself ${bare.toFixed(0)} ms) ${aw.toFixed(0)} ms vs ${bw.toFixed(0)} ms → ${(bw / aw).toFixed(1)}× faster; minus node's own start ${((bw - bare) / (aw - bare)).toFixed(1)}×`);
+  const net = aw > bare ? `${((bw - bare) / (aw - bare)).toFixed(1)}×` : 'n/a (within noise)';
+  note(`cold start  whole process ${aw.toFixed(0)} ms vs ${bw.toFixed(0)} ms → ${(bw / aw).toFixed(1)}× faster; an empty node process takes ${bare.toFixed(0)} ms, without it ${net}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
