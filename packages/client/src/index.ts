@@ -29,6 +29,8 @@ export {
   ValidationError,
 } from './errors.js';
 export type { ClientErrorCode, RequestSummary, ValidationIssue } from './errors.js';
+export { isApiErrorOf } from './is-api-error.js';
+export type { OperationId } from './is-api-error.js';
 export type {
   AgencySystemOperations,
   ApiResponse,

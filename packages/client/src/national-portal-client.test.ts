@@ -4,6 +4,7 @@ import { countingBearerProvider, makeDossier } from '../test/fixtures.js';
 import { json, problem, startServer, type TestServer } from '../test/server.js';
 import { createNationalPortalClient, type NationalPortalClient } from './national-portal-client.js';
 import { AbortError, ApiError, AuthError, ConfigError, NetworkError, TimeoutError, ValidationError } from './errors.js';
+import { isApiErrorOf } from './is-api-error.js';
 import type { ClientLogEvent } from './logger.js';
 import { REDACTED } from './redact.js';
 
@@ -177,10 +178,12 @@ describe('errors', () => {
     expect(e.message).not.toContain('secret-state-1');
   });
 
-  it('maps an OAuth error body to a problem', async () => {
+  it('maps an OAuth error body to a problem, and isApiErrorOf types the body per operation', async () => {
     server.handle((req, res) => json(res, 401, { error: 'invalid_client', error_description: 'bad assertion' }));
     const c = client();
     const e = (await c.auth.requestToken({ grant_type: 'client_credentials' } as never).catch((x: unknown) => x)) as ApiError;
+    expect(isApiErrorOf(e, 'getDossier')).toBe(false);
+    expect(isApiErrorOf(e, 'requestToken') && 'error' in e.body ? e.body.error : undefined).toBe('invalid_client');
     expect(e.status).toBe(401);
     expect(e.problemKind).toBe('unauthorized');
     expect(e.problem.detail).toBe('invalid_client: bad assertion');
