@@ -1,14 +1,16 @@
 import { parseArgs } from 'node:util';
+import { loadTestPki } from '@dvc-kit/signature';
 import { startMockPortal } from './mock-portal.js';
 
 const HELP = `dvc-mock-portal — the national public service portal, mocked (both bindings, OIDC, admin API)
 
-Usage: dvc-mock-portal [--port 4010] [--host 127.0.0.1] [--seed 1] [--data-dir DIR] [--public-url URL]
+Usage: dvc-mock-portal [--port 4010] [--host 127.0.0.1] [--seed 1] [--data-dir DIR] [--pki-dir DIR] [--public-url URL]
 
   --port        port to listen on (default 4010; 0 = any free port)
   --host        address to bind (default 127.0.0.1)
   --seed        seed of generated ids, seeded data and faults (default 1)
   --data-dir    keep the store in DIR (append-only, fsync before acknowledging; replayed on start)
+  --pki-dir     use the test PKI saved in DIR (dvc-kit-pki / writeTestPki) instead of a fresh one
   --public-url  the URL callers use, when not http://host:port
 Admin API: /__admin/systems, /__admin/journal(.har), /__admin/faults, /__admin/forward/*; dashboard: /__dashboard
 `;
@@ -23,6 +25,7 @@ export async function runCli(argv: string[]): Promise<void> {
       seed: { type: 'string', default: '1' },
       'data-dir': { type: 'string' },
       'public-url': { type: 'string' },
+      'pki-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -34,7 +37,9 @@ export async function runCli(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
   const seed = /^\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
+  const pki = values['pki-dir'] ? await loadTestPki(values['pki-dir'], { serve: false }) : undefined;
   const portal = await startMockPortal({
+    ...(pki ? { pki } : {}),
     port,
     host: values.host,
     seed,
@@ -47,7 +52,7 @@ export async function runCli(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`dvc-mock-portal: ${signal}, closing\n`);
-    portal.close().then(
+    portal.close().then(() => pki?.close()).then(
       () => process.exit(0),
       () => process.exit(1),
     );

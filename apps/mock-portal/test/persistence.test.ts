@@ -86,7 +86,8 @@ describe('persistence to a data directory', () => {
       expect(health.body.counts.systems).toBe(acknowledged);
     } finally {
       restarted.child.kill('SIGTERM');
-      await new Promise((r) => restarted.child.once('exit', r));
+      const code = await new Promise((r) => restarted.child.once('exit', r));
+      expect(code).toBe(0);
     }
   }, 60_000);
 });
