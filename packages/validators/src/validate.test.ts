@@ -127,6 +127,12 @@ describe('validateRequest', () => {
     expect(fine).toEqual({ ok: true });
   });
 
+  it('takes an empty raw body as no body', () => {
+    expect(validateRequest('getHealth', { rawBody: '' })).toEqual({ ok: true });
+    const r = validateRequest('upsertDossier', { params: { MaHoSo: dossier.MaHoSo }, headers: { 'x-dvc-signature': signature }, rawBody: '' });
+    expect(!r.ok && r.errors.map((e) => e.code)).toEqual(['BODY_REQUIRED']);
+  });
+
   it('requires a required body', () => {
     const r = validateRequest('upsertDossier', { params: { MaHoSo: dossier.MaHoSo }, headers: { 'x-dvc-signature': signature } });
     expect(!r.ok && r.errors.map((e) => e.code)).toEqual(['BODY_REQUIRED']);

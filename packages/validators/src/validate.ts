@@ -113,7 +113,10 @@ export function validateRequest(operationId: OperationId, parts: RequestParts = 
   if (op.query) run(op.query, queryBag(parts.query), '#/query', issues);
   if (op.header) run(op.header, headerBag(parts.headers), '#/header', issues);
   let body = parts.body;
-  if (parts.rawBody !== undefined && op.body?.mediaType !== 'application/x-www-form-urlencoded') {
+  // An empty body on the wire is no body (a GET, a DELETE), not invalid JSON.
+  if (parts.rawBody === '') {
+    body = undefined;
+  } else if (parts.rawBody !== undefined && op.body?.mediaType !== 'application/x-www-form-urlencoded') {
     const parsed = parseJson(parts.rawBody, parts.json);
     if (!parsed.ok) return result([...issues, parsed.error]);
     body = parsed.value;
