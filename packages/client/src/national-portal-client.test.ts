@@ -135,6 +135,18 @@ describe('transport', () => {
     expect(new Set(ports).size, JSON.stringify(ports)).toBeLessThanOrEqual(2);
   });
 
+  it('transport.connections bounds the pool; userAgent is sent', async () => {
+    const ports = new Set<number>();
+    server.handle((req, res, raw) => {
+      ports.add(raw.socket.remotePort!);
+      setTimeout(() => json(res, 200, record()), 5);
+    });
+    const c = client({ transport: { connections: 1 }, userAgent: 'thanhhoa-motcua/2.3' });
+    await Promise.all(Array.from({ length: 8 }, () => c.dossiers.get('000.00.06.H56-231027-0001')));
+    expect(ports.size).toBe(1);
+    expect(server.requests.every((r) => r.headers['user-agent'] === 'thanhhoa-motcua/2.3')).toBe(true);
+  });
+
   it('sends through the dispatcher it is given', async () => {
     const { Agent } = await import('undici');
     let dispatched = 0;
