@@ -3,6 +3,9 @@
 // separate plain-node process (bench/sync-client.mjs) whose peak RSS is reported.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CredentialProvider } from '@dvc-kit/auth';
 import type { NationalPortal } from '@dvc-kit/spec';
@@ -99,14 +102,18 @@ async function requestThroughput(url: string): Promise<void> {
 async function bulkSync(url: string): Promise<void> {
   const BATCH = 1000;
   const IN_FLIGHT = 4;
-  const child = fork(fileURLToPath(new URL('./sync-client.mjs', import.meta.url)), [url, String(DOSSIERS), String(BATCH), String(IN_FLIGHT)], { execArgv: [], stdio: 'inherit' });
+  const dir = await mkdtemp(join(tmpdir(), 'dvc-client-bench-'));
+  const checkpointPath = join(dir, 'checkpoint.json');
+  const child = fork(fileURLToPath(new URL('./sync-client.mjs', import.meta.url)), [url, String(DOSSIERS), String(BATCH), String(IN_FLIGHT), checkpointPath], { execArgv: [], stdio: 'inherit' });
   const result = await new Promise<{ seconds: number; summary: SyncSummary; peakRss: number; rssBefore: number }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as never));
     child.once('exit', (code) => reject(new Error(`bulk sync process exited with ${code}`)));
   });
   const count = (await (await fetch(`${url}/__count`)).json()) as { received: number };
-  console.log(`syncDossiers, ${fmt(DOSSIERS)} generated dossiers, batches of ${BATCH}, ${IN_FLIGHT} in flight, each batch signed (ES256 over JCS):`);
-  console.log(`  ${fmt(result.summary.synced)} synced, ${result.summary.rejected} rejected; the server received ${fmt(count.received)}, in ${result.seconds.toFixed(1)} s`);
+  const checkpoint = JSON.parse(await readFile(checkpointPath, 'utf8')) as { acknowledged: number };
+  await rm(dir, { recursive: true, force: true });
+  console.log(`syncDossiers, ${fmt(DOSSIERS)} generated dossiers, batches of ${BATCH}, ${IN_FLIGHT} in flight, each batch signed (ES256 over JCS), file checkpoint (fsync) after each batch:`);
+  console.log(`  ${fmt(result.summary.synced)} synced, ${result.summary.rejected} rejected; the server received ${fmt(count.received)}; checkpoint at ${fmt(Math.min(checkpoint.acknowledged, DOSSIERS))}; in ${result.seconds.toFixed(1)} s`);
   console.log(`  ${fmt(DOSSIERS / result.seconds)} dossiers/s  (target ≥ 20,000)`);
   console.log(`  peak RSS of the syncing process ${(result.peakRss / 1024 / 1024).toFixed(0)} MB (${(result.rssBefore / 1024 / 1024).toFixed(0)} MB before the sync)  (target < 300 MB)`);
 }

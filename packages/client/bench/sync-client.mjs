@@ -1,9 +1,9 @@
 // The bulk-sync half of the bench, in its own plain-node process (no TypeScript loader), so the
 // peak RSS it reports is what the built client needs to sync, and nothing else.
 import { createTestPki } from '@dvc-kit/signature';
-import { createNationalPortalClient } from '@dvc-kit/client';
+import { createNationalPortalClient, fileCheckpoint } from '@dvc-kit/client';
 
-const [url, countText, batchText, concurrencyText] = process.argv.slice(2);
+const [url, countText, batchText, concurrencyText, checkpointPath] = process.argv.slice(2);
 const count = Number(countText);
 
 function* generateDossiers(n) {
@@ -35,7 +35,7 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }, 20);
 const t0 = performance.now();
-const summary = await client.syncDossiers(generateDossiers(count), { batchSize: Number(batchText), concurrency: Number(concurrencyText) });
+const summary = await client.syncDossiers(generateDossiers(count), { batchSize: Number(batchText), concurrency: Number(concurrencyText), ...(checkpointPath ? { checkpoint: fileCheckpoint(checkpointPath) } : {}) });
 const seconds = (performance.now() - t0) / 1000;
 clearInterval(sampler);
 // maxRSS is the kernel's high-water mark for the process (it catches what sampling misses).
