@@ -1,6 +1,6 @@
 import { defineConfig } from 'tsup';
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', identifiers: 'src/identifiers.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
