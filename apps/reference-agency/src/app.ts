@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { receiveDossier } from './reception.js';
 import { notifyPayment, submitSupplement, withdrawDossier } from './citizen-requests.js';
@@ -137,14 +138,19 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   const client = options.pusher ? undefined : clientPusher(config, signer, mutant);
   const pusher = options.pusher ?? client!;
   const sync = new PortalSync(outbox, store, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, feedback, ...(options.log ? { log: options.log } : {}) });
-  const server: Server = createServer(createListener(routes(services, db), { mutant, ...(options.log ? { log: options.log } : {}) }));
+  const listener = createListener(routes(services, db), { mutant, ...(options.log ? { log: options.log } : {}) });
+  // DVC-TLS-001: with a certificate, HTTPS only, TLS 1.2 or later.
+  const server: Server = config.tls
+    ? createHttpsServer({ cert: config.tls.certificatePem, key: config.tls.keyPem, minVersion: 'TLSv1.2' }, listener)
+    : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  if (!config.publicUrlGiven) config.publicUrl = `http://${host}:${address.port}`;
+  const scheme = config.tls ? 'https' : 'http';
+  if (!config.publicUrlGiven) config.publicUrl = `${scheme}://${host}:${address.port}`;
   const submit = pusher.submitStatisticsReport?.bind(pusher);
   const reports = submit ? new MonthlyReports(db, store, config.agencyCode, submit, options.log) : undefined;
   officials.start();
@@ -154,7 +160,7 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   feedbackTimer.unref();
   let closed = false;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${scheme}://${host}:${address.port}`,
     services,
     sync,
     reports,

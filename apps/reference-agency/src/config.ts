@@ -36,6 +36,8 @@ export interface AgencyConfig {
   revocationCacheMs: number;
   /** Public lookups allowed per client IP per minute. */
   publicLookupsPerMinute: number;
+  /** PEM certificate chain and key to serve HTTPS (TLS 1.2 or later); plain HTTP without them. */
+  tls?: { certificatePem: string; keyPem: string };
   mutant: Mutant;
 }
 
@@ -102,10 +104,17 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
   const trustAnchors = certificates(env, 'DVC_TRUST_ANCHORS_FILE');
   let dvcqg: AgencyConfig['dvcqg'];
   if (binding === 'dvcqg') dvcqg = { username: required(env, 'DVC_DVCQG_USERNAME'), password: required(env, 'DVC_DVCQG_PASSWORD') };
+  let tls: AgencyConfig['tls'];
+  if (env.DVC_TLS_CERT_FILE?.trim() || env.DVC_TLS_KEY_FILE?.trim()) {
+    certificates(env, 'DVC_TLS_CERT_FILE');
+    const keyPem = readPemFile(env, 'DVC_TLS_KEY_FILE');
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyPem)) throw new ConfigError('DVC_TLS_KEY_FILE', 'holds no PEM private key');
+    tls = { certificatePem: readPemFile(env, 'DVC_TLS_CERT_FILE'), keyPem };
+  }
   const host = env.HOST?.trim() || '127.0.0.1';
   const port = integer(env, 'PORT', 4020, 0, 65535);
   const dataDir = resolve(env.DVC_DATA_DIR?.trim() || './data');
-  const publicUrl = url(env, 'DVC_PUBLIC_URL', env.DVC_PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const publicUrl = url(env, 'DVC_PUBLIC_URL', env.DVC_PUBLIC_URL?.trim() || `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`);
   const stepIntervalMs = integer(env, 'DVC_STEP_INTERVAL_MS', 60_000, 10, 24 * 3600_000);
   const revocationMode = (env.DVC_REVOCATION_MODE?.trim() || 'soft-fail') as RevocationMode;
   if (!['hard-fail', 'soft-fail', 'off'].includes(revocationMode)) {
@@ -131,6 +140,7 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
     revocationMode,
     revocationCacheMs,
     publicLookupsPerMinute,
+    ...(tls ? { tls } : {}),
     mutant: readMutant(env),
   };
 }

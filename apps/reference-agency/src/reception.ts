@@ -7,14 +7,14 @@ import { issue, problems } from './errors.js';
 import type { Reply, RequestContext } from './http.js';
 import { OFFICIALS } from './officials.js';
 import { idempotencyKey, idempotentWrite, jsonBody, throwInvalid, validateAgainstSpec } from './request-guard.js';
-import { addWorkingDays, toPortalDateTime } from './vietnam-time.js';
+import { addWorkingDays, fromPortalDateTime, toPortalDateTime } from './vietnam-time.js';
 
 /**
  * The standard's rules beyond the schema (DVC-RCV-004, DVC-RCV-008, DVC-CAT-003): the
  * procedure is one this system offers, the agency is one of its units, the owner is
  * identified as the owner type requires, and each file names a component of the procedure.
  */
-export function receptionIssues(s: DossierSubmission, agencyCode: string): { issues: ValidationIssue[]; procedure?: OfferedProcedure } {
+export function receptionIssues(s: DossierSubmission, agencyCode: string, now = new Date()): { issues: ValidationIssue[]; procedure?: OfferedProcedure } {
   const issues: ValidationIssue[] = [];
   const procedure = findOfferedProcedure(s.MaTTHC, agencyCode);
   if (!procedure) {
@@ -34,6 +34,11 @@ export function receptionIssues(s: DossierSubmission, agencyCode: string): { iss
   if (s.LoaiDoiTuong === '2') {
     const tax = parseTaxCode(s.MaDoiTuong ?? '');
     if (!tax.ok) issues.push({ ...tax.error, pointer: '/MaDoiTuong' });
+  }
+  const submittedAt = fromPortalDateTime(s.NgayNopHoSo);
+  if (submittedAt && submittedAt.getTime() > now.getTime() + 5 * 60_000) {
+    // Steps are recorded from now on, and must not precede the submission (DVC-HIST-003).
+    issues.push(issue('/NgayNopHoSo', 'SUBMITTED_IN_FUTURE', 'Ngày nộp hồ sơ ở tương lai.', 'The submission time is in the future.', { received: s.NgayNopHoSo }));
   }
   (s.TaiLieuNop ?? []).forEach((f, i) => {
     if (!f.MaThanhPhanHoSo) {

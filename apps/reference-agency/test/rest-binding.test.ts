@@ -109,9 +109,11 @@ describe('reception and the lifecycle (rest binding)', () => {
     const pointers = res.body.errors.map((e: { pointer: string }) => e.pointer);
     expect(pointers).toEqual(expect.arrayContaining(['/NgayNopHoSo', '/LoaiDoiTuong']));
     for (const e of res.body.errors) expect(e.message.vi && e.message.en).toBeTruthy();
-    const rules = await post('/v1/dossiers', submission({ MaTTHC: '9.999999', MaCoQuanThucHien: '000.00.01.H22', TaiLieuNop: [{ TepDinhKemId: 'f', TenTepDinhKem: 'a.pdf', MaThanhPhanHoSo: 'TP99' }] }));
+    const rules = await post('/v1/dossiers', submission({ MaTTHC: '9.999999', MaCoQuanThucHien: '000.00.01.H22', NgayNopHoSo: '20991231235959', TaiLieuNop: [{ TepDinhKemId: 'f', TenTepDinhKem: 'a.pdf' }] }));
     expect(rules.status).toBe(422);
-    expect(rules.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/MaTTHC', '/MaCoQuanThucHien']);
+    expect(rules.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/MaTTHC', '/MaCoQuanThucHien', '/NgayNopHoSo', '/TaiLieuNop/0/MaThanhPhanHoSo']);
+    const business = await post('/v1/dossiers', submission({ LoaiDoiTuong: '2', MaDoiTuong: '0100109107', TaiLieuNop: [{ TepDinhKemId: 'f', TenTepDinhKem: 'a.pdf', MaThanhPhanHoSo: 'TP99' }] }));
+    expect(business.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/MaDoiTuong', '/TaiLieuNop/0/MaThanhPhanHoSo']);
     const badJson = await call(portal, agency.url, 'POST', '/v1/dossiers', { token: write, headers: { 'content-type': 'application/json', 'x-dvc-signature': 'a..b' }, body: undefined });
     expect(badJson.status).toBe(400);
   });
