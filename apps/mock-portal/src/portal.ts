@@ -16,7 +16,7 @@ import { trustFromPki, verifyRequestSignature, type SignatureTrust } from './mes
 import { OidcProvider } from './oidc.js';
 import { HttpProblem, PROBLEM } from './problem.js';
 import { SeededRandom } from './random.js';
-import { RequestValidator, toProblemErrors } from './request-validation.js';
+import { RequestValidator } from './request-validation.js';
 import { authResolvers } from './resolvers/auth.js';
 import { catalogueResolvers } from './resolvers/catalogue.js';
 import { dossierResolvers } from './resolvers/dossiers.js';
@@ -269,39 +269,28 @@ export class MockPortalCore {
     const dvcqg = op.binding === 'dvcqg';
     try {
       outcome.caller = await this.authenticate(op, req);
-      const compiled = this.validator.forOperation(op);
-      const errors: ProblemError[] = [];
-      if (compiled.path && !compiled.path(params)) errors.push(...toProblemErrors(compiled.path.errors, '#/path'));
-      if (compiled.query) {
-        const q: Json = {};
-        for (const name of compiled.queryNames) {
-          const v = req.query.get(name);
-          if (v !== null) q[name] = v;
-        }
-        if (!compiled.query(q)) errors.push(...toProblemErrors(compiled.query.errors, '#/query'));
-      }
-      if (compiled.header) {
-        const h: Json = {};
-        for (const name of compiled.headerNames) if (req.headers[name] !== undefined) h[name] = req.headers[name];
-        if (!compiled.header(h)) errors.push(...toProblemErrors(compiled.header.errors, '#/header'));
-      }
-      if (errors.length > 0) {
-        outcome.valid = false;
-        outcome.errors = errors;
-        throw new HttpProblem(PROBLEM.malformed, `${errors.length} parameter error(s).`, { errors });
-      }
+      const { contentType, required } = this.validator.bodyOf(op);
       let body: unknown;
-      if (compiled.contentType) {
-        const parsed = parseBody(req.body, req.headers['content-type'], compiled.contentType, compiled.bodyRequired);
+      let present = false;
+      if (contentType) {
+        const parsed = parseBody(req.body, req.headers['content-type'], contentType, required);
         body = parsed.value;
-        // dvcqg services and batch records are checked record by record by their resolvers.
-        if (parsed.present && compiled.body && !dvcqg && op.operationId !== 'syncDossierBatch' && !compiled.body(body)) {
-          outcome.valid = false;
-          outcome.errors = toProblemErrors(compiled.body.errors);
-          throw new HttpProblem(PROBLEM.validation, `${outcome.errors.length} error(s) in the request body.`, { errors: outcome.errors });
-        }
-        if (op.operationId === 'syncDossierBatch') this.checkBatchShape(body);
+        present = parsed.present;
       }
+      // dvcqg services and batch records are checked record by record by their resolvers.
+      const checkBody = present && !dvcqg && op.operationId !== 'syncDossierBatch';
+      const verdict = this.validator.check(op, { params, query: req.query, headers: req.headers, body, checkBody });
+      if (verdict.parameters.length > 0) {
+        outcome.valid = false;
+        outcome.errors = [...verdict.parameters, ...verdict.body];
+        throw new HttpProblem(PROBLEM.malformed, `${verdict.parameters.length} parameter error(s).`, { errors: outcome.errors });
+      }
+      if (verdict.body.length > 0) {
+        outcome.valid = false;
+        outcome.errors = verdict.body;
+        throw new HttpProblem(PROBLEM.validation, `${verdict.body.length} error(s) in the request body.`, { errors: verdict.body });
+      }
+      if (op.operationId === 'syncDossierBatch') this.checkBatchShape(body);
       outcome.valid = true;
       if (op.signed) {
         const system = outcome.caller ? this.store.systems.get(outcome.caller.clientId) : undefined;

@@ -21,7 +21,7 @@ describe('request journal', () => {
     expect(put).toMatchObject({ operationId: 'upsertDossier', status: 201, valid: true, method: 'PUT' });
     const invalid = await getJson(`${portal.url}/__admin/journal?invalid=true`);
     expect(invalid.body.items).toHaveLength(1);
-    expect(invalid.body.items[0]).toMatchObject({ operationId: 'listProcedures', status: 400, valid: false, errors: [{ pointer: '#/query/limit', code: 'minimum' }] });
+    expect(invalid.body.items[0]).toMatchObject({ operationId: 'listProcedures', status: 400, valid: false, errors: [{ pointer: '#/query/limit', code: 'TOO_SMALL' }] });
   });
 
   it('redacts secrets and personal data, also in the HAR export', async () => {

@@ -3,7 +3,6 @@ import type { DossierService } from '../dossier-service.js';
 import { paginate } from '../pagination.js';
 import { HttpProblem, PROBLEM, pointerError } from '../problem.js';
 import type { RequestValidator } from '../request-validation.js';
-import { toProblemErrors } from '../request-validation.js';
 import type { Resolver, ResolverContext, SystemCaller } from '../types.js';
 
 export const MAX_BATCH = 1000;
@@ -48,14 +47,12 @@ export function dossierResolvers(dossiers: DossierService, validator: RequestVal
       const items = ctx.body.items;
       if (items.length > MAX_BATCH) throw new HttpProblem(PROBLEM.payloadTooLarge, `A batch holds at most ${MAX_BATCH} records; this one has ${items.length}.`);
       const summary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
-      const validate = validator.schema('Dossier');
       const results = items.map((item, index) => {
         const key = typeof (item as { MaHoSo?: unknown })?.MaHoSo === 'string' ? String((item as { MaHoSo: string }).MaHoSo).slice(0, 64) : undefined;
         const base = key === undefined ? { index } : { index, key };
         try {
-          if (!validate(item)) {
-            throw new HttpProblem(PROBLEM.validation, `Record ${index} failed validation.`, { errors: toProblemErrors(validate.errors, `/items/${index}`) });
-          }
+          const issues = validator.schemaIssues('Dossier', item, `/items/${index}`);
+          if (issues.length > 0) throw new HttpProblem(PROBLEM.validation, `Record ${index} failed validation.`, { errors: issues });
           const { outcome, record } = dossiers.upsert(agencyOf(ctx), item as Dossier, { pointer: `/items/${index}` });
           summary[outcome]++;
           return { ...base, outcome, version: record.version };

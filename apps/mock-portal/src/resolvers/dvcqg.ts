@@ -6,7 +6,6 @@ import type { Clock } from '../clock.js';
 import type { DossierService } from '../dossier-service.js';
 import { dvcqgCodeFor, HttpProblem, PROBLEM } from '../problem.js';
 import type { RequestValidator } from '../request-validation.js';
-import { toProblemErrors } from '../request-validation.js';
 import type { PortalStore, RegisteredSystem } from '../store.js';
 import type { Resolver } from '../types.js';
 
@@ -63,8 +62,8 @@ export class DvcqgBinding {
   }
 
   private check(schema: string, body: unknown): void {
-    const validate = this.validator.schema(schema);
-    if (!validate(body)) throw new HttpProblem(PROBLEM.validation, `The ${schema} request failed validation.`, { errors: toProblemErrors(validate.errors) });
+    const issues = this.validator.schemaIssues(schema, body);
+    if (issues.length > 0) throw new HttpProblem(PROBLEM.validation, `The ${schema} request failed validation.`, { errors: issues });
   }
 
   resolvers(): Record<string, Resolver> {
@@ -132,12 +131,12 @@ export class DvcqgBinding {
     if (body.isUpdating !== 'True' && body.isUpdating !== 'False') throw new HttpProblem(PROBLEM.validation, 'isUpdating must be "True" or "False".');
     const data = body.data;
     if (!Array.isArray(data) || data.length < 1 || data.length > 1000) throw new HttpProblem(PROBLEM.validation, 'data must be an array of 1 to 1000 dossiers.');
-    const validate = this.validator.schema('Dossier');
     const updating = body.isUpdating === 'True';
     const result = data.map((item: unknown, index) => {
       const code = typeof (item as { MaHoSo?: unknown })?.MaHoSo === 'string' ? String((item as Dossier).MaHoSo).slice(0, 64) : '';
       try {
-        if (!validate(item)) throw new HttpProblem(PROBLEM.validation, `data/${index} failed validation.`, { errors: toProblemErrors(validate.errors, `/data/${index}`) });
+        const issues = this.validator.schemaIssues('Dossier', item, `/data/${index}`);
+        if (issues.length > 0) throw new HttpProblem(PROBLEM.validation, `data/${index} failed validation.`, { errors: issues });
         const exists = this.store.dossiers.has(code);
         if (exists && !updating && ownsAgency(system.agencyCode, code.split('-')[0]!)) throw new HttpProblem(PROBLEM.conflict, `Dossier ${code} already exists; send isUpdating "True".`);
         if (!exists && updating) throw new HttpProblem(PROBLEM.notFound, `Dossier ${code} does not exist; send isUpdating "False".`);
