@@ -63,6 +63,30 @@ describe('syncDossiers', () => {
     expectExactlyOnce(s, count);
   }, 120_000);
 
+  it('reads the source no further ahead than the batches in flight (back-pressure)', async () => {
+    const s = await sink();
+    let read = 0;
+    let acknowledged = 0;
+    let maxAhead = 0;
+    async function* counted() {
+      for (let i = 0; i < 5000; i++) {
+        read++;
+        maxAhead = Math.max(maxAhead, read - acknowledged);
+        yield makeDossier(i);
+      }
+    }
+    await clientFor(s.url).syncDossiers(counted(), {
+      batchSize: 100,
+      concurrency: 3,
+      onResult: () => {
+        acknowledged++;
+      },
+    });
+    expect(acknowledged).toBe(5000);
+    // three batches in flight plus the one being filled
+    expect(maxAhead).toBeLessThanOrEqual(4 * 100);
+  });
+
   it('reports rejected records with their problem, and synced ones, each exactly once', async () => {
     const rejected = new Set([makeDossier(3).MaHoSo, makeDossier(250).MaHoSo]);
     const s = await sink({ rejectCodes: rejected });
