@@ -9,6 +9,7 @@ import { metaValue, openDatabase, type Db } from './database.js';
 import { CitizenSignOnFlow } from './citizen-sign-on.js';
 import { openDeepLink, signOnCallback, submissionForm } from './deep-link.js';
 import { DossierStore } from './dossier-store.js';
+import { EvaluationStore, evaluationForm, submitEvaluation } from './evaluations.js';
 import { FeedbackStore, receiveFeedback } from './feedback.js';
 import { createListener, Router, type Reply, type RequestContext } from './http.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -82,7 +83,9 @@ function routes(services: AgencyServices, db: Db): Router {
     .add('GET', '/health', health(services, db))
     .add('GET', '/dvc', h(openDeepLink))
     .add('GET', '/dvc/callback', h(signOnCallback))
-    .add('GET', '/nop-ho-so/{MaTTHC}', h(submissionForm));
+    .add('GET', '/nop-ho-so/{MaTTHC}', h(submissionForm))
+    .add('GET', '/danh-gia/{MaHoSo}', h(evaluationForm))
+    .add('POST', '/danh-gia/{MaHoSo}', h(submitEvaluation));
 }
 
 /** The officials answer feedback one interval after it arrived: recorded, shown in the authenticated lookup, sent to the portal. */
@@ -119,12 +122,14 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: config.revocationMode, revocationCacheMs: config.revocationCacheMs, mutant });
   const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, mutant, ...(options.log ? { log: options.log } : {}) });
   const feedback = new FeedbackStore(db);
+  const evaluations = new EvaluationStore(db);
   const services: AgencyServices = {
     config,
     mutant,
     store,
     outbox,
     feedback,
+    evaluations,
     idempotency: new IdempotencyStore(db, mutant),
     tokens: new PortalTokenVerifier(discovery, config.clientId, mutant),
     signer,
@@ -137,7 +142,7 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   };
   const client = options.pusher ? undefined : clientPusher(config, signer, mutant);
   const pusher = options.pusher ?? client!;
-  const sync = new PortalSync(outbox, store, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, feedback, ...(options.log ? { log: options.log } : {}) });
+  const sync = new PortalSync(outbox, store, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, feedback, evaluations, ...(options.log ? { log: options.log } : {}) });
   const listener = createListener(routes(services, db), { mutant, ...(options.log ? { log: options.log } : {}) });
   // DVC-TLS-001: with a certificate, HTTPS only, TLS 1.2 or later.
   const server: Server = config.tls

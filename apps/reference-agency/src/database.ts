@@ -52,6 +52,15 @@ const MIGRATIONS: string[] = [
    ALTER TABLE feedback ADD COLUMN push_due INTEGER;
    ALTER TABLE feedback ADD COLUMN push_attempts INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE feedback ADD COLUMN push_error TEXT;`,
+  // Owners' satisfaction evaluations, one per dossier, queued for the portal (DVC-EVAL-001/002).
+  `CREATE TABLE evaluations (
+     code TEXT PRIMARY KEY REFERENCES dossiers (code),
+     data TEXT NOT NULL,
+     push_state TEXT NOT NULL DEFAULT 'pending',
+     push_due INTEGER NOT NULL,
+     push_attempts INTEGER NOT NULL DEFAULT 0,
+     push_error TEXT
+   );`,
 ];
 
 /** Opens (creating if needed) the system's SQLite database in `dataDir` and migrates it. */

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { clientCredentials, dvcqgSession, type CredentialProvider } from '@dvc-kit/auth';
-import type { FeedbackAnswer, StatisticsReport } from '@dvc-kit/spec';
+import type { Evaluation, FeedbackAnswer, StatisticsReport } from '@dvc-kit/spec';
 import { ApiError, AuthError as ClientAuthError, ClientError, createNationalPortalClient, NetworkError, TimeoutError } from '@dvc-kit/client';
 import { Agent, type Dispatcher } from 'undici';
 import type { AgencyConfig } from './config.js';
 import type { DossierStore } from './dossier-store.js';
+import type { EvaluationStore } from './evaluations.js';
 import type { FeedbackStore } from './feedback.js';
 import type { Mutant } from './mutants.js';
 import type { MessageSigner } from './message-signature.js';
@@ -21,6 +23,8 @@ export interface PortalPusher {
   pushFeedbackAnswer?(MaPhanAnh: string, answer: FeedbackAnswer, idempotencyKey: string): Promise<PushOutcome>;
   /** Submits a periodic statistics report (submitStatisticsReport); absent where the binding has no such call. */
   submitStatisticsReport?(report: StatisticsReport, idempotencyKey: string): Promise<PushOutcome>;
+  /** Sends owners' evaluations (submitEvaluations); absent where the binding has no such call. */
+  submitEvaluations?(items: Evaluation[], idempotencyKey: string): Promise<PushOutcome>;
 }
 
 /** How a client error is handled: transient ones are retried later, the rest set aside. */
@@ -68,7 +72,7 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
   if (dvcqg && !config.dvcqg) throw new TypeError('the dvcqg binding needs DVC_DVCQG_USERNAME and DVC_DVCQG_PASSWORD');
   const auth: CredentialProvider = dvcqg
     ? dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password })
-    : clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, scope: 'dossiers.write payments.write feedback.write statistics.write' });
+    : clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, scope: 'dossiers.write payments.write feedback.write statistics.write evaluations.write' });
   const client = createNationalPortalClient({
     baseUrl: config.portalUrl,
     binding: config.binding,
@@ -105,6 +109,14 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
           async pushFeedbackAnswer(MaPhanAnh: string, answer: FeedbackAnswer, idempotencyKey: string): Promise<PushOutcome> {
             try {
               await client.feedback.answer(MaPhanAnh, answer, { idempotencyKey });
+              return { ok: true };
+            } catch (error) {
+              return outcomeOf(error);
+            }
+          },
+          async submitEvaluations(items: Evaluation[], idempotencyKey: string): Promise<PushOutcome> {
+            try {
+              await client.evaluations.submit(items, { idempotencyKey });
               return { ok: true };
             } catch (error) {
               return outcomeOf(error);
@@ -148,9 +160,17 @@ export class PortalSync {
   #stopped = false;
 
   #feedback: FeedbackStore | undefined;
+  #evaluations: EvaluationStore | undefined;
 
-  constructor(outbox: Outbox, store: DossierStore, pusher: PortalPusher, dropOnFailure: boolean, options: SyncOptions & { feedback?: FeedbackStore } = {}) {
+  constructor(
+    outbox: Outbox,
+    store: DossierStore,
+    pusher: PortalPusher,
+    dropOnFailure: boolean,
+    options: SyncOptions & { feedback?: FeedbackStore; evaluations?: EvaluationStore } = {},
+  ) {
     this.#feedback = options.feedback;
+    this.#evaluations = options.evaluations;
     this.#outbox = outbox;
     this.#store = store;
     this.#pusher = pusher;
@@ -180,7 +200,22 @@ export class PortalSync {
 
   async #pass(): Promise<void> {
     const due = this.#outbox.due(Date.now());
-    await Promise.all([...due.map((entry) => this.#deliver(entry)), this.#deliverAnswers()]);
+    await Promise.all([...due.map((entry) => this.#deliver(entry)), this.#deliverAnswers(), this.#deliverEvaluations()]);
+  }
+
+  /** Due evaluations go in one batch; its key names the batch's dossiers, so a resend is the same request. */
+  async #deliverEvaluations(): Promise<void> {
+    const evaluations = this.#evaluations;
+    const send = this.#pusher.submitEvaluations?.bind(this.#pusher);
+    if (!evaluations || !send) return;
+    const due = evaluations.due(Date.now());
+    if (due.length === 0 || this.#stopped) return;
+    const codes = due.map((d) => d.evaluation.MaHoSo);
+    const key = `eval:${createHash('sha256').update(codes.join(',')).digest('base64url').slice(0, 32)}`;
+    const outcome: PushOutcome = await send(due.map((d) => d.evaluation), key).catch((e: unknown): PushOutcome => ({ ok: false, retryable: true, error: String(e) }));
+    if (outcome.ok) evaluations.settle(codes, { state: 'delivered' });
+    else if (!outcome.retryable) evaluations.settle(codes, { state: 'failed' }, outcome.error);
+    else evaluations.settle(codes, { state: 'pending', dueAt: Date.now() + this.#backoff(Math.max(...due.map((d) => d.attempts)), outcome.retryAfterMs) }, outcome.error);
   }
 
   async #deliverAnswers(): Promise<void> {

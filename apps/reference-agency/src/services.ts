@@ -1,5 +1,6 @@
 import type { CitizenSignOnFlow } from './citizen-sign-on.js';
 import type { AgencyConfig } from './config.js';
+import type { EvaluationStore } from './evaluations.js';
 import type { DossierStore } from './dossier-store.js';
 import type { FeedbackStore } from './feedback.js';
 import type { IdempotencyStore } from './idempotency.js';
@@ -18,6 +19,7 @@ export interface AgencyServices {
   store: DossierStore;
   outbox: Outbox;
   feedback: FeedbackStore;
+  evaluations: EvaluationStore;
   idempotency: IdempotencyStore;
   tokens: PortalTokenVerifier;
   signer: MessageSigner;

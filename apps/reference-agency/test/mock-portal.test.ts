@@ -137,20 +137,23 @@ describe('supplement, withdrawal and public lookup with the mock portal (rest bi
   });
 });
 
-describe('the deep link with the mock portal', () => {
+describe('the deep link and evaluation with the mock portal', () => {
+  let cookie = '';
+  let citizen: { sub: string; HoVaTen: string; SoDinhDanh: string };
+
   it('signs the citizen on through the portal and opens the submission form', async () => {
     const agency = agencies[0]!;
     const open = await fetch(`${agency.url}/dvc?vnconnect=1&MaTTHCDP=1.001612.000.00.00.H56&MaCoQuanThucHien=000.00.06.H56`, { redirect: 'manual' });
     expect(open.status).toBe(302);
     const authorize = new URL(open.headers.get('location')!);
     const { items: citizens } = await admin('citizens');
-    const citizen = citizens.find((c: { loAs?: string[] }) => c.loAs?.includes('LoA2'));
+    citizen = citizens.find((c: { loAs?: string[] }) => c.loAs?.includes('LoA2'));
     authorize.searchParams.set('login_hint', citizen.sub);
     const back = await fetch(authorize, { redirect: 'manual' });
     expect(back.status).toBe(302);
     const callback = await fetch(back.headers.get('location')!, { redirect: 'manual' });
     expect(callback.status, await callback.clone().text()).toBe(302);
-    const cookie = callback.headers.get('set-cookie')!.split(';')[0]!;
+    cookie = callback.headers.get('set-cookie')!.split(';')[0]!;
     expect(callback.headers.get('set-cookie')).toMatch(/HttpOnly/);
     const form = await fetch(callback.headers.get('location')!, { headers: { cookie } });
     expect(form.status).toBe(200);
@@ -162,6 +165,22 @@ describe('the deep link with the mock portal', () => {
     expect(again.headers.get('location')).toBe(`${agency.url}/nop-ho-so/1.001612`);
     // The same callback cannot be replayed (the code is single use).
     expect((await fetch(back.headers.get('location')!, { redirect: 'manual' })).status).toBe(403);
+  });
+
+  it("takes the owner's evaluation of a finished dossier once, and sends it to the portal", async () => {
+    const agency = agencies[0]!;
+    const owner = { ChuHoSo: citizen.HoVaTen, DinhDanhCHS: [{ LoaiDinhDanh: '1', SoDinhDanh: citizen.SoDinhDanh }] };
+    const done = (await admin('forward/dossiers', { clientId: 'ra-e2e-rest', submission: owner })).response.MaHoSo as string;
+    const waiting = (await admin('forward/dossiers', { clientId: 'ra-e2e-rest', submission: { ...owner, TaiLieuNop: [] } })).response.MaHoSo as string;
+    await portalRecord('ra-e2e-rest', done, '10');
+    const evaluate = (code: string, headers: Record<string, string> = { cookie }) =>
+      fetch(`${agency.url}/danh-gia/${code}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'KetQua=1&YKien=Nhanh+g%E1%BB%8Dn', redirect: 'manual' });
+    expect((await evaluate(done, {})).status).toBe(401);
+    expect((await evaluate(waiting)).status).toBe(409);
+    expect((await evaluate(done)).status).toBe(303);
+    expect((await evaluate(done)).status).toBe(409);
+    const sent = await waitFor(() => portal.store.evaluations.find((e) => e.MaHoSo === done), 'the evaluation at the portal');
+    expect(sent).toMatchObject({ KetQua: '1', YKien: 'Nhanh gọn', KenhDanhGia: '2' });
   });
 });
 
