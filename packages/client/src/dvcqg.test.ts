@@ -62,6 +62,7 @@ describe('binding dvcqg', () => {
     expect(missing).toBeInstanceOf(ApiError);
     expect(missing).toMatchObject({ status: 404, problemKind: 'not-found', dvcqgErrorCode: '03' });
     expect(missing.problem).toMatchObject({ type: 'https://dvc-kit.dev/problems/not-found', status: 404, detail: 'Không tìm thấy hồ sơ' });
+    expect(missing.request).toMatchObject({ operationId: 'getDossier', method: 'POST', url: `${gw.url}/dvcqg/integration` });
 
     const d = makeDossier(2, { TrangThaiHoSo: '10' });
     await client.dossiers.upsert(d);

@@ -114,7 +114,7 @@ export class DvcqgBinding {
         return this.listProcedures(op, input);
       case 'LayThuTuc': {
         const res = await this.envelope<ShareResponse>(op.operationId, '/dvcqg/share', 'LayThuTuc', { MaTTHC: path['MaTTHC'] }, input);
-        return { ...res, data: this.single<Procedure>(op, res, res.data.result, `procedure ${path['MaTTHC']}`) };
+        return { ...res, data: this.single<Procedure>(op, res, res.data.result, `procedure ${path['MaTTHC']}`, '/dvcqg/share') };
       }
       case 'TraCuuHoSo':
         return this.lookup(op, path['MaHoSo']!, input);
@@ -130,7 +130,7 @@ export class DvcqgBinding {
   private async lookup(op: RuntimeOperation, code: string, input: LooseInput): Promise<ApiResponse<DossierRecord>> {
     const res = await this.envelope<IntegrationResponse>(op.operationId, '/dvcqg/integration', 'TraCuuHoSo', { MaHoSo: code }, input);
     const records = (res.data.result ?? []).filter((r): r is DossierRecord => typeof r === 'object' && r !== null && 'dossier' in r);
-    return { ...res, data: this.single(op, res, records, `dossier ${code}`) };
+    return { ...res, data: this.single(op, res, records, `dossier ${code}`, '/dvcqg/integration') };
   }
 
   private async exists(op: RuntimeOperation, code: string, input: LooseInput): Promise<boolean> {
@@ -226,24 +226,27 @@ export class DvcqgBinding {
     return { ...res, data: { items, nextCursor: more && items.length > 0 ? String(next) : null } };
   }
 
-  private single<T>(op: RuntimeOperation, res: ApiResponse<unknown>, list: T[] | undefined, what: string): T {
+  private single<T>(op: RuntimeOperation, res: ApiResponse<unknown>, list: T[] | undefined, what: string, endpoint: string): T {
     const first = list?.[0];
     if (first !== undefined) return first;
-    throw envelopeError(problemForDvcqgCode('03', `the portal answered no ${what}`), res.data, '03', summaryOf(op, res));
+    throw envelopeError(problemForDvcqgCode('03', `the portal answered no ${what}`), res.data, '03', this.summaryOf(op, res, endpoint));
   }
 
   private throwFirstRejected(op: RuntimeOperation, res: ApiResponse<unknown>, results: RecordResult[]): void {
     const bad = results.find((r) => !isDvcqgSuccess(r.error_code));
-    if (bad) throw envelopeError(problemForDvcqgCode(bad.error_code, bad.message ?? `record ${bad.MaHoSo}`), res.data, bad.error_code, summaryOf(op, res));
+    if (bad) {
+      throw envelopeError(problemForDvcqgCode(bad.error_code, bad.message ?? `record ${bad.MaHoSo}`), res.data, bad.error_code, this.summaryOf(op, res, '/dvcqg/integration'));
+    }
+  }
+
+  /** The request an envelope answer came from, for an error raised from its content. */
+  private summaryOf(op: RuntimeOperation, res: ApiResponse<unknown>, endpoint: string): RequestSummary {
+    return { operationId: op.operationId, method: 'POST', url: this.engine.origin + this.engine.basePath + endpoint, requestId: res.requestId, attempts: 1 };
   }
 }
 
 function recordResults(data: IntegrationResponse): RecordResult[] {
   return (data.result ?? []).filter((r): r is RecordResult => typeof r === 'object' && r !== null && 'error_code' in r);
-}
-
-function summaryOf(op: RuntimeOperation, res: ApiResponse<unknown>): RequestSummary {
-  return { operationId: op.operationId, method: 'POST', url: '(dvcqg envelope)', requestId: res.requestId, attempts: 1 };
 }
 
 function envelopeError(problem: Problem, body: unknown, code: string, request: RequestSummary): ApiError {
