@@ -10,7 +10,8 @@ export interface JournalEntry {
   durationMs: number;
   method: string;
   path: string;
-  query: string;
+  /** Kept as received; turned into a string when the entry is read. */
+  query: URLSearchParams | string;
   operationId: string | undefined;
   clientId: string | undefined;
   requestHeaders: Record<string, string>;
@@ -155,7 +156,7 @@ export function view(e: JournalEntry): JournalView {
     durationMs: e.durationMs,
     method: e.method,
     path: e.path,
-    query: e.query,
+    query: e.query.toString(),
     operationId: e.operationId ?? null,
     clientId: e.clientId ?? null,
     status: e.status,

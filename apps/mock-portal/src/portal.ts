@@ -108,6 +108,7 @@ export class MockPortalCore {
   private baseUrl: string;
   private readonly resolvers: Record<string, Resolver>;
   private requestCounter = 0;
+  private readonly requestPrefix = `req_${Date.now().toString(36)}_`;
   /** Adapters (admin API, dashboard) that answer paths outside the document. */
   extraRoutes: ((req: PortalRequest) => Promise<PortalResponse | undefined>) | undefined;
 
@@ -183,7 +184,7 @@ export class MockPortalCore {
     const startedAt = Date.now();
     const t0 = performance.now();
     const given = req.headers['x-request-id'];
-    const requestId = given && REQUEST_ID.test(given) ? given : `req_${(++this.requestCounter).toString(36)}_${startedAt.toString(36)}`;
+    const requestId = given && REQUEST_ID.test(given) ? given : `${this.requestPrefix}${(++this.requestCounter).toString(36)}`;
     if (req.path.startsWith(`${PKI_PATH}/`)) return this.servePki(req);
     if (this.extraRoutes && req.path.startsWith('/__')) {
       const answer = await this.extraRoutes(req);
@@ -214,7 +215,7 @@ export class MockPortalCore {
       durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
       method: req.method,
       path: req.path,
-      query: req.query.toString(),
+      query: req.query,
       operationId: outcome.operation?.operationId ?? operationId,
       clientId: outcome.caller?.clientId ?? outcome.result.clientId,
       requestHeaders: req.headers,

@@ -178,15 +178,16 @@ export class TokenService {
   /** Checks a bearer token of a system (401 problem when it is not acceptable). */
   async authenticateBearer(authorization: string | undefined): Promise<Caller> {
     if (!authorization) throw unauthorized('No access token: send Authorization: Bearer <token>.', 'invalid_request');
-    if (!/^bearer /i.test(authorization)) throw unauthorized('The Authorization scheme must be Bearer.', 'invalid_request');
-    const token = authorization.slice(7).trim();
     const now = this.options.clock.now();
-    const cached = this.verified.get(token);
+    // Cached by the header value as received: a hit costs one map lookup.
+    const cached = this.verified.get(authorization);
     if (cached) {
       if (cached.exp * 1000 <= now) throw unauthorized('The access token has expired.');
       if (cached.gen !== this.generation) throw unauthorized('The access token has expired.');
       return cached.caller;
     }
+    if (!/^bearer /i.test(authorization)) throw unauthorized('The Authorization scheme must be Bearer.', 'invalid_request');
+    const token = authorization.slice(7).trim();
     let payload: JWTPayload;
     try {
       const verified = await jwtVerify(token, createLocalJWKSet(this.options.keys.jwks()), {
@@ -211,7 +212,7 @@ export class TokenService {
       caller = { kind: 'citizen', sub, clientId: String(payload.client_id ?? ''), scopes: new Set(String(payload.scope ?? '').split(' ').filter(Boolean)) };
     }
     if (this.verified.size > 50_000) this.verified.clear();
-    this.verified.set(token, { caller, exp: payload.exp!, gen: this.generation });
+    this.verified.set(authorization, { caller, exp: payload.exp!, gen: this.generation });
     return caller;
   }
 }

@@ -10,7 +10,7 @@ export function catalogueResolvers(catalogue: Catalogue, clock: Clock): Record<s
   // The catalogue does not change while the portal runs: answers are serialised once per query.
   const cache = new Map<string, ResolverResult>();
   const cached = (resolver: Resolver): Resolver => (ctx) => {
-    const key = `${ctx.operation.operationId}\u0000${JSON.stringify(ctx.params)}\u0000${ctx.query.toString()}\u0000${today()}`;
+    const key = `${ctx.operation.operationId}\u0000${Object.values(ctx.params).join('/')}\u0000${ctx.query.toString()}\u0000${today()}`;
     const hit = cache.get(key);
     if (hit) return hit;
     const result = resolver(ctx) as ResolverResult;
@@ -51,6 +51,11 @@ export function catalogueResolvers(catalogue: Catalogue, clock: Clock): Record<s
   return resolvers;
 }
 
+let lastDay = { at: Number.NaN, day: '' };
+
+/** Today in Vietnam (recomputed at most once a second: it is on the hot path of every read). */
 function Catalogue_today(clock: Clock): string {
-  return new Date(clock.now() + 7 * 3600_000).toISOString().slice(0, 10);
+  const now = clock.now();
+  if (Math.abs(now - lastDay.at) >= 1000) lastDay = { at: now, day: new Date(now + 7 * 3600_000).toISOString().slice(0, 10) };
+  return lastDay.day;
 }
