@@ -56,6 +56,6 @@ let lastDay = { at: Number.NaN, day: '' };
 /** Today in Vietnam (recomputed at most once a second: it is on the hot path of every read). */
 function Catalogue_today(clock: Clock): string {
   const now = clock.now();
-  if (Math.abs(now - lastDay.at) >= 1000) lastDay = { at: now, day: new Date(now + 7 * 3600_000).toISOString().slice(0, 10) };
+  if (!(Math.abs(now - lastDay.at) < 1000)) lastDay = { at: now, day: new Date(now + 7 * 3600_000).toISOString().slice(0, 10) };
   return lastDay.day;
 }
