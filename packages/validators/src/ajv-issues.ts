@@ -285,7 +285,8 @@ export function issuesFromErrors(
   const out: ValidationIssue[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
-    if (out.length >= MAX_ISSUES) break;
+    // Some headroom: the filter below may still drop a few.
+    if (out.length >= 2 * MAX_ISSUES) break;
     if (e.keyword === 'if') continue;
     if (composite.size > 0 && e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && underComposite(e.instancePath, composite)) {
       continue;
@@ -297,8 +298,19 @@ export function issuesFromErrors(
     seen.add(key);
     out.push(mapped);
   }
-  return out;
+  // Where an identifier's parser said exactly what is wrong, the schema's generic length
+  // and pattern complaints about the same value add nothing.
+  const precise = new Set(out.filter((i) => !SCHEMA_CODES.has(i.code)).map((i) => i.pointer));
+  const kept = precise.size === 0 ? out : out.filter((i) => !(precise.has(i.pointer) && SHAPE_CODES.has(i.code)));
+  return kept.length > MAX_ISSUES ? kept.slice(0, MAX_ISSUES) : kept;
 }
+
+/** Codes this mapper gives itself; any other code comes from an identifier parser. */
+const SCHEMA_CODES = new Set([
+  'TYPE', 'REQUIRED', 'UNKNOWN_FIELD', 'ENUM', 'CONST', 'FORMAT', 'PATTERN', 'NOT_CANONICAL', 'TOO_SHORT', 'TOO_LONG',
+  'TOO_SMALL', 'TOO_LARGE', 'TOO_FEW_ITEMS', 'TOO_MANY_ITEMS', 'DUPLICATE_ITEMS', 'UNKNOWN_VARIANT', 'NO_MATCHING_FORM', 'INVALID',
+]);
+const SHAPE_CODES = new Set(['TOO_SHORT', 'TOO_LONG', 'PATTERN', 'NOT_CANONICAL', 'FORMAT']);
 
 function underComposite(path: string, composite: Set<string>): boolean {
   for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
