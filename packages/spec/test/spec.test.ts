@@ -117,6 +117,19 @@ describe.each(documents)('%s document', (name, doc) => {
   });
 });
 
+describe('problem types', () => {
+  it('are the same table in both documents, and every dvcqg error code names one of them', () => {
+    const portal = nationalPortalDocument['x-problem-types'] as Record<string, { status: number; dvcqg?: string }>;
+    const agency = agencySystemDocument['x-problem-types'] as Record<string, { status: number }>;
+    expect(Object.keys(agency)).toEqual(Object.keys(portal));
+    for (const [type, { status }] of Object.entries(agency)) expect(portal[type]!.status, type).toBe(status);
+    const reverse = nationalPortalDocument['x-dvcqg-error-codes'] as Record<string, string>;
+    for (const [code, type] of Object.entries(reverse)) expect(portal[type]?.dvcqg, code).toBe(code);
+    const codes = new Set(Object.values(portal).map((p) => p.dvcqg));
+    expect(new Set(Object.keys(reverse))).toEqual(codes);
+  });
+});
+
 describe('both documents together', () => {
   const all = [...listOperations('national-portal'), ...listOperations('agency-system')];
 
