@@ -1,6 +1,6 @@
 /**
- * Reads a bundled OpenAPI 3.1 document into what the compiler needs: the component
- * schemas as one JSON Schema 2020-12 resource, and per operation the schemas of its
+ * Reads a bundled OpenAPI 3.1 document into what the compiler needs: each component
+ * schema as its own JSON Schema 2020-12 resource, and per operation the schemas of its
  * parameters, request body and responses, all with references made absolute.
  */
 
@@ -11,11 +11,6 @@ export interface DocumentInput {
   /** Short name used in ids and export names (`national-portal`). */
   name: string;
   doc: JsonObject;
-}
-
-export interface ParameterGroup {
-  schema: JsonObject;
-  names: string[];
 }
 
 export interface ResponseSchemas {
@@ -31,7 +26,6 @@ export interface OperationSchemas {
   params: Partial<Record<'path' | 'query' | 'header' | 'cookie', JsonObject>>;
   body?: { required: boolean; mediaType: string; schema: JsonObject };
   responses: Record<string, ResponseSchemas>;
-  /** Examples found in the document, for tests. */
 }
 
 const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', '$defs', 'dependentSchemas'];
