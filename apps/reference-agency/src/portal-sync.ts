@@ -72,7 +72,8 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
   if (dvcqg && !config.dvcqg) throw new TypeError('the dvcqg binding needs DVC_DVCQG_USERNAME and DVC_DVCQG_PASSWORD');
   const auth: CredentialProvider = dvcqg
     ? dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password })
-    : clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, scope: 'dossiers.write payments.write feedback.write statistics.write evaluations.write' });
+    : // No scope asked: the portal grants what the system is registered for, and a call outside it gets its own 403.
+      clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem });
   const client = createNationalPortalClient({
     baseUrl: config.portalUrl,
     binding: config.binding,
