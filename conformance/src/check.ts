@@ -57,7 +57,7 @@ export interface CheckDefinition<Env = unknown> {
   profiles?: Profile[];
   online?: OnlineLevel[];
   bindings?: Binding[];
-  /** Abort after this long; default 30 s. */
+  /** Abort after this long; default 120 s. */
   timeoutMs?: number;
   /**
    * Runs alone, after every other check (it changes shared state: fault injection on the

@@ -56,7 +56,7 @@ ${EXITS}
   --concurrency <n>     checks run at once (default 8)
   --no-rerun            do not re-run failures (no FLAKY detection)
   --fail-on-uncovered   MUST requirements no check covers make the run inconclusive
-  --sync-deadline <ms>  how long a status change may take to reach the portal in this run (default 10000)
+  --sync-deadline <ms>  how long a status change may take to reach the portal in this run (default 30000)
   --step-interval <ms>  DVC_STEP_INTERVAL_MS given to a started system (default 100)
   --progress <mode>     tty | plain | none (default: tty on a terminal, plain in CI)
 

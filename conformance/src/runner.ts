@@ -132,7 +132,7 @@ async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptio
       notes.push(redactText(message));
     },
   };
-  const timeoutMs = check.timeoutMs ?? 30_000;
+  const timeoutMs = check.timeoutMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

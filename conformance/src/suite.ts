@@ -38,7 +38,7 @@ export interface RunSuiteOptions {
   pki?: TestPki;
 }
 
-export const DEFAULT_TIMING: SuiteTiming = { syncDeadlineMs: 10_000, stepIntervalMs: 25 };
+export const DEFAULT_TIMING: SuiteTiming = { syncDeadlineMs: 30_000, stepIntervalMs: 25 };
 
 /**
  * Runs the conformance suite: starts the portal half (and the system with `start`), runs

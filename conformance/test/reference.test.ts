@@ -25,5 +25,5 @@ describe('the reference agency system', () => {
       expect(report.summary.mustPassed).toBeGreaterThan(50);
     }
     await pki.close();
-  }, 170_000);
+  }, 240_000);
 });

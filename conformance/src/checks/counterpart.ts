@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import { COUNTERPART_HEADER } from '../harness/portal-side.js';
 import type { HttpResponse } from '../evidence.js';
-import { check, pickProcedure, receive, syncedAt, type Check, type Ctx } from './support.js';
+import { signMessage } from '@dvc-kit/signature';
+import { check, pickProcedure, portalRecord, receive, syncedAt, type Check, type Ctx } from './support.js';
 
 /*
  * Counterpart checks: requirements whose subject is the national portal. The suite is the
@@ -130,6 +131,43 @@ export const counterpartChecks: Check[] = [
       ctx.verify(count(before) === 63 && count(after) === 34, { requirements: ['DVC-REF-001'], message: '63 provincial units until 2025-06-30, 34 from 2025-07-01', expected: '63 / 34', found: `${before.status}:${count(before)} / ${after.status}:${count(after)}`, response: [before, after] });
       const ministries = await ctx.send({ url: `${ctx.env.portal.url}/v1/reference/ministries?asOf=2025-03-01&limit=100`, headers: auth, label: 'listMinistries on 2025-03-01' });
       ctx.verify(ministries.status === 200 && count(ministries) === 17, { requirements: ['DVC-REF-003'], message: '14 ministries and 3 ministry-level agencies from 2025-03-01', expected: 17, found: `${ministries.status}:${count(ministries)}`, response: ministries });
+    },
+  }),
+  check({
+    id: 'counterpart.agency-scope-and-payments',
+    title: "Counterpart: the suite's portal keeps each system to its agency and itemises payments",
+    area: 'payment',
+    requirements: ['DVC-AUTH-007', 'DVC-PAY-002', 'DVC-PAY-005'],
+    bindings: ['rest'],
+    online: ['full'],
+    counterpart: true,
+    run: async (ctx: Ctx) => {
+      const c = ctx.env.portal.credentials;
+      const token = await systemToken(ctx, 'dossiers.write payments.write payments.read');
+      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      const plain = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), files: false });
+      const synced = await syncedAt(ctx, plain.MaHoSo, ['5']);
+
+      const foreign = `000.00.00.G09-${plain.MaHoSo.split('-')[1]}-${ctx.random.digits(4)}`;
+      const body = { ...synced.dossier, MaHoSo: foreign };
+      const signature = await signMessage(body, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
+      const put = await ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(foreign)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body, label: "upsertDossier of another agency's dossier" });
+      ctx.verify(put.status === 403, { requirements: ['DVC-AUTH-007'], message: "Writing another agency's dossier is refused with 403", expected: 403, found: `${put.status} ${put.text.slice(0, 160)}`, response: put });
+
+      const procedure = await pickProcedure(ctx, { fees: true });
+      const paying = await receive(ctx, { procedure, payOnline: true });
+      const atSix = await portalRecord(ctx, paying.MaHoSo, (r) => r.dossier.TrangThaiHoSo === '6');
+      ctx.require(atSix !== undefined, { requirements: ['DVC-PAY-002'], message: 'A fee-charging dossier is synced waiting for payment', expected: 'status 6 at the portal', found: 'not synced' });
+      const fees = paying.submission.DanhSachLePhi ?? [];
+      const created = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/v1/payments`, headers: { ...headers, 'idempotency-key': randomUUID() }, body: { MaHoSo: paying.MaHoSo, DanhSachLePhi: fees, returnUrl: `${ctx.env.target}/thanh-toan` }, label: 'createPayment for the fees' });
+      const p = created.json as { paymentId?: string; amount?: number; status?: string; currency?: string } | undefined;
+      const total = fees.reduce((s, f) => s + f.Gia, 0);
+      ctx.verify(created.status === 201 && p?.amount === total && p?.currency === 'VND', { requirements: ['DVC-PAY-002'], message: 'The payment is created for the sum of the items, in đồng', expected: `201 { amount: ${total}, currency: VND }`, found: `${created.status} ${created.text.slice(0, 160)}`, response: created });
+      ctx.verify(['pending', 'paid', 'failed', 'expired', 'refunded'].includes(String(p?.status)), { requirements: ['DVC-PAY-005'], message: 'The payment is in one of the five states', expected: 'pending | paid | failed | expired | refunded', found: p?.status, response: created });
+      if (p?.paymentId) {
+        const read = await ctx.send({ url: `${ctx.env.portal.url}/v1/payments/${encodeURIComponent(p.paymentId)}`, headers, label: 'getPayment' });
+        ctx.verify(read.status === 200 && (read.json as { amount?: number }).amount === total, { requirements: ['DVC-PAY-002', 'DVC-PAY-005'], message: 'The payment reads back with the same amount', expected: total, found: `${read.status} ${read.text.slice(0, 120)}`, response: read });
+      }
     },
   }),
 ];

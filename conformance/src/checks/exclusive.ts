@@ -1,4 +1,4 @@
-import { check, isProblem, pickProcedure, portalRecord, receive, sleep, type Check, type Ctx } from './support.js';
+import { check, citizen, isProblem, pickProcedure, portalRecord, receive, sleep, type Check, type Ctx } from './support.js';
 
 const PUSH_ROUTES = { rest: ['upsertDossier', 'appendDossierEvents', 'syncDossierBatch'], dvcqg: ['/dvcqg/integration'] } as const;
 
@@ -18,27 +18,42 @@ export const exclusiveChecks: Check[] = [
     area: 'status-sync',
     requirements: ['DVC-SYNC-002', 'DVC-SYNC-009'],
     exclusive: true,
-    timeoutMs: 60_000,
+    timeoutMs: 180_000,
     run: async (ctx: Ctx) => {
       const routes = PUSH_ROUTES[ctx.env.scope.binding];
       const since = ctx.env.portal.lastRequestId;
-      await setFaults(ctx, routes.map((route) => ({ route, errorRate: 1, statuses: [503] })));
+      // 500 without Retry-After: a plain server failure the system must queue and retry.
+      await setFaults(ctx, routes.map((route) => ({ route, errorRate: 1, statuses: [500] })));
       try {
         const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
         const failed = await ctx.env.portal.waitFor(() => {
-          const list = ctx.env.portal.requests({ sinceId: since }).filter((r) => r.status === 503 && (r.rawBody.includes(MaHoSo) || r.path.includes(MaHoSo)));
+          const list = ctx.env.portal.requests({ sinceId: since }).filter((r) => r.status === 500 && (r.rawBody.includes(MaHoSo) || r.path.includes(MaHoSo)));
           return list.length > 0 ? list : undefined;
         }, ctx.env.timing.syncDeadlineMs, ctx.signal);
-        ctx.require(failed !== undefined, { requirements: ['DVC-SYNC-002'], message: 'The system tried to push the new dossier while the portal was down', expected: 'a push answered 503', found: 'no push attempt' });
+        ctx.require(failed !== undefined, { requirements: ['DVC-SYNC-002'], message: 'The system tried to push the new dossier while the portal was down', expected: 'a push answered 500', found: 'no push attempt' });
         await sleep(300);
       } finally {
         await clearFaults(ctx);
       }
       const all = ctx.env.portal.requests({ sinceId: since });
-      const code = all.find((r) => r.status === 503)?.rawBody.match(/\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,8}/)?.[0];
+      const code = all.find((r) => r.status === 500)?.rawBody.match(/\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,8}/)?.[0];
       ctx.require(code !== undefined, { requirements: ['DVC-SYNC-002'], message: 'The failed push names the dossier', expected: 'MaHoSo in the failed push', found: 'none' });
       const record = await portalRecord(ctx, code, () => true, ctx.env.timing.syncDeadlineMs + 5000);
-      ctx.verify(record !== undefined, { requirements: ['DVC-SYNC-002'], message: 'Once the portal is back, the queued change is resent and accepted', expected: `the portal holds ${code}`, found: 'never resent within the deadline' });
+      ctx.require(record !== undefined, { requirements: ['DVC-SYNC-002'], message: 'Once the portal is back, the queued change is resent and accepted', expected: `the portal holds ${code}`, found: 'never resent within the deadline' });
+      // Nothing dropped: every step the system recorded (its own authenticated lookup) reaches the portal.
+      const token = await ctx.env.portal.citizenToken(citizen(ctx));
+      const key = (s: { TrangThai?: string; ThoiDiemXuLy?: string }) => `${s.TrangThai}@${s.ThoiDiemXuLy}`;
+      let missing: string[] = [];
+      const deadline = Date.now() + ctx.env.timing.syncDeadlineMs + 5000;
+      do {
+        const own = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(code)}`, headers: { authorization: `Bearer ${token}` }, label: "lookupDossier: the system's own history" });
+        const steps = ((own.json as { history?: { TrangThai?: string; ThoiDiemXuLy?: string }[] } | undefined)?.history ?? []);
+        const atPortal = new Set((ctx.env.portal.dossier(code)?.history ?? []).map(key));
+        missing = steps.map(key).filter((k) => !atPortal.has(k));
+        if (missing.length === 0 && steps.length > 0) break;
+        await sleep(200);
+      } while (Date.now() < deadline);
+      ctx.verify(missing.length === 0, { requirements: ['DVC-SYNC-002'], message: 'Every step recorded while the portal was down reached it afterwards (none dropped)', expected: 'the portal history holds every step of the system', found: missing.length ? `missing at the portal: ${missing.join(', ')}` : 'all present' });
       const attempts = ctx.env.portal.requests({ sinceId: since }).filter((r) => r.rawBody.includes(code) || r.path.includes(code));
       // Retries of one request (same method and path) after a failure, not the next request of a sync.
       const gaps: number[] = [];
@@ -55,7 +70,7 @@ export const exclusiveChecks: Check[] = [
     area: 'rate-limits',
     requirements: ['DVC-RATE-002'],
     exclusive: true,
-    timeoutMs: 60_000,
+    timeoutMs: 180_000,
     run: async (ctx: Ctx) => {
       const routes = PUSH_ROUTES[ctx.env.scope.binding];
       const since = ctx.env.portal.lastRequestId;
@@ -86,7 +101,7 @@ export const exclusiveChecks: Check[] = [
     area: 'rate-limits',
     requirements: ['DVC-RATE-001', 'DVC-RATE-003', 'DVC-RATE-004'],
     exclusive: true,
-    timeoutMs: 60_000,
+    timeoutMs: 180_000,
     run: async (ctx: Ctx) => {
       const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), requirements: ['DVC-RATE-001'] });
       const url = `${ctx.env.target}/v1/public/dossiers/${encodeURIComponent(MaHoSo)}`;

@@ -8,7 +8,7 @@ import { freePort, SystemProcess } from './system-process.js';
 
 /** Timing the checks work to: the suite cannot wait the standard's 15 minutes. */
 export interface SuiteTiming {
-  /** How long a status change may take to reach the portal in this run (default 10 s). */
+  /** How long a status change may take to reach the portal in this run (default 30 s). */
   syncDeadlineMs: number;
   /** The simulated officials' step interval given to a started system. */
   stepIntervalMs: number;
