@@ -1,4 +1,4 @@
-import type { CompiledError, PatternHint } from './catalogue-types.js';
+import type { CompiledError, CompiledValidator, PatternHint } from './catalogue-types.js';
 import { isNamedFormat, namedFormats } from './formats.js';
 import { escapePointerToken } from './issues.js';
 import type { LocalizedText, ValidationIssue } from './issues.js';
@@ -240,6 +240,24 @@ function mapOne(e: CompiledError, prefix: string, root: unknown, hints: Record<s
       );
     }
     case 'oneOf':
+      if (Array.isArray(p.passingSchemas)) {
+        return issue(
+          pointer,
+          'AMBIGUOUS_FORM',
+          `${label.vi} khớp với nhiều hơn một dạng được phép.`,
+          `${label.en} matches more than one of the allowed forms.`,
+          'exactly one form',
+          received(),
+        );
+      }
+      return issue(
+        pointer,
+        'NO_MATCHING_FORM',
+        `${label.vi} không khớp với dạng nào được phép.`,
+        `${label.en} matches none of the allowed forms.`,
+        undefined,
+        received(),
+      );
     case 'anyOf':
       return issue(
         pointer,
@@ -274,29 +292,74 @@ function mapOne(e: CompiledError, prefix: string, root: unknown, hints: Record<s
  * failed `oneOf`/`anyOf` are folded into that one issue (they are guesses, not facts),
  * and the list stops at MAX_ISSUES.
  */
+/** Build-time knowledge the mapper uses to explain errors better. */
+export interface IssueContext {
+  /** Per `pattern`: its named format, title and an example. */
+  hints?: Record<string, PatternHint>;
+  /** Per `oneOf`/`anyOf` schemaPath: the validators of its alternatives (component branches). */
+  alternatives?: Record<string, readonly (readonly CompiledValidator[])[]>;
+}
+
+const MAX_DEPTH = 4;
+
+/**
+ * When no alternative of a `oneOf`/`anyOf` matches, the errors of the closest one (the
+ * fewest errors) say more than "matches none": a record result with a bad field is
+ * reported as that field. Null when the alternatives are not known.
+ */
+function closestAlternative(e: CompiledError, data: unknown, context: IssueContext): CompiledError[] | null {
+  const lists = context.alternatives?.[e.schemaPath];
+  if (!lists || (e.keyword === 'oneOf' && Array.isArray(e.params.passingSchemas))) return null;
+  let best: CompiledError[] | null = null;
+  for (const list of lists) {
+    for (const v of list) {
+      if (v(data)) continue;
+      const errs = [...(v.errors ?? [])];
+      if (best === null || errs.length < best.length) best = errs;
+    }
+  }
+  return best;
+}
+
+/**
+ * Turns ajv's errors into issues a person can act on. Errors from the alternatives of a
+ * failed `oneOf`/`anyOf` are replaced by those of the closest alternative when it is
+ * known, else folded into one issue; the list stops at MAX_ISSUES.
+ */
 export function issuesFromErrors(
   errors: readonly CompiledError[],
   root: unknown,
   prefix = '',
-  hints: Record<string, PatternHint> = {},
+  context: IssueContext = {},
+  depth = 0,
 ): ValidationIssue[] {
+  const hints = context.hints ?? {};
   const composite = new Set<string>();
   for (const e of errors) if (e.keyword === 'oneOf' || e.keyword === 'anyOf') composite.add(e.instancePath);
   const out: ValidationIssue[] = [];
   const seen = new Set<string>();
+  const add = (i: ValidationIssue) => {
+    // `pattern`, `format` and a length limit often say the same thing about one value.
+    const key = `${i.pointer}\u0000${i.code}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(i);
+  };
   for (const e of errors) {
     // Some headroom: the filter below may still drop a few.
     if (out.length >= 2 * MAX_ISSUES) break;
     if (e.keyword === 'if') continue;
-    if (composite.size > 0 && e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && underComposite(e.instancePath, composite)) {
-      continue;
+    const isComposite = e.keyword === 'oneOf' || e.keyword === 'anyOf';
+    if (composite.size > 0 && !isComposite && underComposite(e.instancePath, composite)) continue;
+    if (isComposite && depth < MAX_DEPTH) {
+      const data = valueAt(root, e.instancePath);
+      const closest = closestAlternative(e, data, context);
+      if (closest) {
+        for (const i of issuesFromErrors(closest, data, prefix + e.instancePath, context, depth + 1)) add(i);
+        continue;
+      }
     }
-    const mapped = mapOne(e, prefix, root, hints);
-    // `pattern`, `format` and a length limit often say the same thing about one value.
-    const key = `${mapped.pointer}\u0000${mapped.code}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(mapped);
+    add(mapOne(e, prefix, root, hints));
   }
   // Where an identifier's parser said exactly what is wrong, the schema's generic length
   // and pattern complaints about the same value add nothing.
@@ -308,7 +371,8 @@ export function issuesFromErrors(
 /** Codes this mapper gives itself; any other code comes from an identifier parser. */
 const SCHEMA_CODES = new Set([
   'TYPE', 'REQUIRED', 'UNKNOWN_FIELD', 'ENUM', 'CONST', 'FORMAT', 'PATTERN', 'NOT_CANONICAL', 'TOO_SHORT', 'TOO_LONG',
-  'TOO_SMALL', 'TOO_LARGE', 'TOO_FEW_ITEMS', 'TOO_MANY_ITEMS', 'DUPLICATE_ITEMS', 'UNKNOWN_VARIANT', 'NO_MATCHING_FORM', 'INVALID',
+  'TOO_SMALL', 'TOO_LARGE', 'TOO_FEW_ITEMS', 'TOO_MANY_ITEMS', 'DUPLICATE_ITEMS', 'UNKNOWN_VARIANT', 'NO_MATCHING_FORM',
+  'AMBIGUOUS_FORM', 'INVALID',
 ]);
 const SHAPE_CODES = new Set(['TOO_SHORT', 'TOO_LONG', 'PATTERN', 'NOT_CANONICAL', 'FORMAT']);
 

@@ -158,6 +158,13 @@ describe('validateResponse', () => {
     expect(!r.ok && r.errors.map((e) => e.pointer).sort()).toEqual(['/status', '/type']);
   });
 
+  it('explains a failed anyOf by its closest alternative', () => {
+    const r = validateResponse('dvcqgIntegration', 200, {
+      body: { error_code: '0', result: [{ MaHoSo: '000.00.06.H56-231027-0361', error_code: '7' }] },
+    });
+    expect(!r.ok && r.errors.map((e) => `${e.pointer} ${e.code}`)).toEqual(['/result/0/error_code ENUM']);
+  });
+
   it('reports a status the spec does not document', () => {
     const r = validateResponse('getHealth', 418, { body: {} });
     expect(!r.ok && r.errors[0]?.code).toBe('UNDOCUMENTED_STATUS');

@@ -1,7 +1,7 @@
 import { issuesFromErrors, MAX_ISSUES } from './ajv-issues.js';
 import type { CompiledValidator, OperationValidators } from './catalogue-types.js';
 import { UnknownOperationError, UnknownSchemaError } from './errors.js';
-import { operations, patternHints, schemas } from './generated/catalogue.js';
+import { alternatives, operations, patternHints, schemas } from './generated/catalogue.js';
 import type { OperationId, SchemaName } from './generated/catalogue.js';
 import type { ValidationIssue, ValidationResult } from './issues.js';
 import { parseJson } from './json.js';
@@ -10,10 +10,16 @@ import type { ParseJsonOptions } from './json.js';
 export type { OperationId, SchemaName };
 
 const OK: ValidationResult = Object.freeze({ ok: true }) as ValidationResult;
+const BODY_CONTEXT = Object.freeze({ hints: patternHints, alternatives });
+const PARAMETER_CONTEXT = Object.freeze({ hints: patternHints });
 
 function run(validate: CompiledValidator, value: unknown, prefix: string, into: ValidationIssue[]): void {
   if (validate(value)) return;
-  for (const i of issuesFromErrors(validate.errors ?? [], value, prefix, patternHints)) {
+  // Copied: explaining a failed oneOf/anyOf runs other validators, which reuse `errors`.
+  const errors = [...(validate.errors ?? [])];
+  // Parameters are coerced by their own validators; alternatives are body validators.
+  const context = prefix.startsWith('#/') ? PARAMETER_CONTEXT : BODY_CONTEXT;
+  for (const i of issuesFromErrors(errors, value, prefix, context)) {
     if (into.length >= MAX_ISSUES) return;
     into.push(i);
   }
