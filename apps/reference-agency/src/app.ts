@@ -120,7 +120,7 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   const outbox = new Outbox(db);
   const discovery = new PortalDiscovery(config.portalUrl);
   const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: config.revocationMode, revocationCacheMs: config.revocationCacheMs, mutant });
-  const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, mutant, ...(options.log ? { log: options.log } : {}) });
+  const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, supplementDeadlineMs: config.supplementDeadlineMs, mutant, ...(options.log ? { log: options.log } : {}) });
   const feedback = new FeedbackStore(db);
   const evaluations = new EvaluationStore(db);
   const services: AgencyServices = {

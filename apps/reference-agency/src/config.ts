@@ -31,6 +31,8 @@ export interface AgencyConfig {
   publicUrlGiven: boolean;
   /** Time between two steps of the simulated officials. */
   stepIntervalMs: number;
+  /** How long the officials wait for a requested supplement before stopping processing (status 8). */
+  supplementDeadlineMs: number;
   revocationMode: RevocationMode;
   /** How long CRL and OCSP answers are reused (0: fetched for every request). */
   revocationCacheMs: number;
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
   const dataDir = resolve(env.DVC_DATA_DIR?.trim() || './data');
   const publicUrl = url(env, 'DVC_PUBLIC_URL', env.DVC_PUBLIC_URL?.trim() || `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`);
   const stepIntervalMs = integer(env, 'DVC_STEP_INTERVAL_MS', 60_000, 10, 24 * 3600_000);
+  const supplementDeadlineMs = integer(env, 'DVC_SUPPLEMENT_DEADLINE_MS', 7 * 24 * 3600_000, 10, 365 * 24 * 3600_000);
   const revocationMode = (env.DVC_REVOCATION_MODE?.trim() || 'soft-fail') as RevocationMode;
   if (!['hard-fail', 'soft-fail', 'off'].includes(revocationMode)) {
     throw new ConfigError('DVC_REVOCATION_MODE', `must be hard-fail, soft-fail or off, got "${revocationMode}"`);
@@ -137,6 +140,7 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
     publicUrl,
     publicUrlGiven: Boolean(env.DVC_PUBLIC_URL?.trim()),
     stepIntervalMs,
+    supplementDeadlineMs,
     revocationMode,
     revocationCacheMs,
     publicLookupsPerMinute,

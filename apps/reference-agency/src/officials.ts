@@ -22,21 +22,23 @@ export function feesDue(dossier: Dossier): number {
 /**
  * The simulated officials' schedule: every `intervalMs` each dossier that is due moves
  * one step: 2 → 4 (assigned to a specialist) → 5 when no file was submitted (and waits
- * for the supplement) → 6 when fees are to be paid online (and waits for the payment)
- * → 9 (result approved) → 10 (result returned).
+ * for the supplement; without it by the deadline, processing stops: 8) → 6 when fees are
+ * to be paid online (and waits for the payment) → 9 (result approved) → 10 (result returned).
  */
 export class Officials {
   readonly #store: DossierStore;
   readonly #agencyCode: string;
   readonly #intervalMs: number;
+  readonly #supplementDeadlineMs: number;
   readonly #mutant: Mutant;
   readonly #log: ((line: string) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(store: DossierStore, options: { agencyCode: string; intervalMs: number; mutant: Mutant; log?: (line: string) => void }) {
+  constructor(store: DossierStore, options: { agencyCode: string; intervalMs: number; supplementDeadlineMs?: number; mutant: Mutant; log?: (line: string) => void }) {
     this.#store = store;
     this.#agencyCode = options.agencyCode;
     this.#intervalMs = options.intervalMs;
+    this.#supplementDeadlineMs = options.supplementDeadlineMs ?? 7 * 24 * 3600_000;
     this.#mutant = options.mutant;
     this.#log = options.log;
   }
@@ -114,7 +116,8 @@ export class Officials {
             step: { ...OFFICIALS.specialist, PhongBanXuLy: department, NoiDungXuLy: 'Yêu cầu bổ sung giấy tờ: hồ sơ chưa có giấy tờ thành phần', TrangThai: '5' },
             patch: { DanhSachHoSoBoSung: requests },
             awaiting: 'supplement',
-            nextStepAt: null,
+            // Without the supplement by the deadline, processing stops (status 8).
+            nextStepAt: Date.now() + this.#supplementDeadlineMs,
           });
           return;
         }
@@ -129,6 +132,17 @@ export class Officials {
           return;
         }
         this.#finish(d, department, next);
+        return;
+      }
+      case '5': {
+        // Due only when the supplement deadline passed without a supplement.
+        this.#store.applyStep(d.code, {
+          ...guard,
+          step: { ...OFFICIALS.specialist, PhongBanXuLy: department, NoiDungXuLy: 'Dừng xử lý: công dân không bổ sung giấy tờ trong thời hạn', TrangThai: '8' },
+          patch: { GhiChu: 'Dừng xử lý do quá hạn bổ sung giấy tờ' },
+          awaiting: null,
+          nextStepAt: null,
+        });
         return;
       }
       case '9': {

@@ -108,12 +108,22 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
   },
 };
 
+let probes = 0;
+
 async function probe(mutant: MutantName | undefined, name: MutantName): Promise<boolean> {
+  // Each probe's fresh database restarts the daily counters: a unit of its own keeps its
+  // dossier codes apart from the other probes' at the shared test portal.
+  probes += 1;
+  const unit = `000.00.${String(probes).padStart(2, '0')}.H56`;
   const env = portal.agencyEnv({ DVC_STEP_INTERVAL_MS: '3600000', DVC_PUBLIC_LOOKUP_LIMIT: '3', ...(mutant ? { DVC_MUTANT: mutant } : {}) });
   const agency = await startReferenceAgency(loadConfig(env), { sync: { baseBackoffMs: 20 } });
   const p: Probe = {
     agency,
-    post: (path, body, extra = {}) => call(portal, agency.url, 'POST', path, { token, body, sign: true, ...extra }),
+    post: (path, body, extra = {}) => {
+      const b = body as Record<string, unknown>;
+      const withUnit = path === '/v1/dossiers' && b && typeof b === 'object' && 'MaCoQuanThucHien' in b ? { ...b, MaCoQuanThucHien: unit } : body;
+      return call(portal, agency.url, 'POST', path, { token, body: withUnit, sign: true, ...extra });
+    },
     get: (path, extra = {}) => call(portal, agency.url, 'GET', path, extra),
     async submit(over = {}) {
       const res = await p.post('/v1/dossiers', submission(over));

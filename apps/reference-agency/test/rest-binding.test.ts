@@ -181,6 +181,18 @@ describe('supplementation, payment and withdrawal', () => {
     expect((await post('/v1/payment-notifications', payment, { sign: false })).status).toBe(403);
   });
 
+  it('stops processing (8) when the supplement does not arrive by the deadline', async () => {
+    const hasty = await startReferenceAgency(loadConfig(portal.agencyEnv({ DVC_SUPPLEMENT_DEADLINE_MS: '200' })));
+    try {
+      const code = (await call(portal, hasty.url, 'POST', '/v1/dossiers', { token: write, body: submission({ TaiLieuNop: [], MaCoQuanThucHien: '000.00.31.H56' }), sign: true })).body.MaHoSo;
+      await waitFor(() => portal.statuses(code).includes('8'), 'status 8 at the portal');
+      expect(portal.statuses(code)).toEqual(['2', '4', '5', '8']);
+      expect(portal.records.get(code)!.dossier.GhiChu).toMatch(/quá hạn bổ sung/);
+    } finally {
+      await hasty.close();
+    }
+  });
+
   it("withdraws the owner's dossier, refuses a stranger (404) and a finished dossier (409)", async () => {
     const code = (await post('/v1/dossiers', submission({ TaiLieuNop: [] }))).body.MaHoSo;
     const w = { LyDo: 'Nộp lại hồ sơ mới', NgayYeuCau: '20250702090000', SoDinhDanh: '038190004521' };
@@ -269,15 +281,15 @@ describe('the portal certificate', () => {
     const strict = await startReferenceAgency(loadConfig(portal.agencyEnv({ DVC_REVOCATION_MODE: 'hard-fail', DVC_REVOCATION_CACHE_MS: '0' })));
     try {
       const signer = await portal.pki.issueEndEntity({ subject: { commonName: 'Cổng DVC quốc gia (khóa cũ)', organization: 'Văn phòng Chính phủ' }, issuer: 'governmentCa' });
-      const body = submission();
+      const body = submission({ MaCoQuanThucHien: '000.00.32.H56' });
       const good = await portal.sign(body, signer);
       expect((await call(portal, strict.url, 'POST', '/v1/dossiers', { token: write, body, sign: good })).status).toBe(201);
       portal.pki.revoke(signer);
-      const after = submission();
+      const after = submission({ MaCoQuanThucHien: '000.00.32.H56' });
       const revoked = await call(portal, strict.url, 'POST', '/v1/dossiers', { token: write, body: after, sign: await portal.sign(after, signer) });
       expect(revoked.status).toBe(403);
       expect(revoked.body.detail).toMatch(/REVOKED/);
-      const other = submission();
+      const other = submission({ MaCoQuanThucHien: '000.00.32.H56' });
       const day = 24 * 3600_000;
       const expired = await portal.pki.issueEndEntity({ subject: { commonName: 'Cổng DVC quốc gia (hết hạn)' }, issuer: 'governmentCa', notBefore: new Date(Date.now() - 3 * day), notAfter: new Date(Date.now() - day) });
       const res = await call(portal, strict.url, 'POST', '/v1/dossiers', { token: write, body: other, sign: await portal.sign(other, expired) });
