@@ -56,6 +56,17 @@ describe('IdempotencyStore', () => {
     expect(s.begin('op', 'key-00000002', fp).kind).toBe('new');
   });
 
+  it('frees a key left in progress by a crash after a minute', () => {
+    let now = 1_000;
+    const s = store(noMutant, () => now);
+    const fp = bodyFingerprint({ a: 1 });
+    s.begin('op', 'key-00000004', fp);
+    now += 30_000;
+    expect(statusOf(() => s.begin('op', 'key-00000004', fp))).toBe(409);
+    now += 31_000;
+    expect(s.begin('op', 'key-00000004', fp).kind).toBe('new');
+  });
+
   it('the idempotency-ignored mutant never remembers', () => {
     const s = store(mutantNamed('idempotency-ignored'));
     const fp = bodyFingerprint({});

@@ -15,6 +15,8 @@ export type IdempotencyStart = { kind: 'new' } | { kind: 'replay'; response: Sto
 
 /** Keys are kept 48 hours (the standard asks for at least 24). */
 const RETENTION_MS = 48 * 3600_000;
+/** A request still "in progress" after this long died with the process: its key is free again. */
+const STALE_PENDING_MS = 60_000;
 
 /** The body's fingerprint: SHA-256 of its RFC 8785 form, so key order and spacing do not matter. */
 export function bodyFingerprint(body: unknown): string {
@@ -43,12 +45,16 @@ export class IdempotencyStore {
     return this.#db.transaction((): IdempotencyStart => {
       this.#db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(now - RETENTION_MS);
       const row = this.#db.prepare('SELECT * FROM idempotency WHERE operation = ? AND key = ?').get(operation, key) as
-        | { body_hash: string; state: string; status: number | null; headers: string | null; body: string | null }
+        | { body_hash: string; state: string; status: number | null; headers: string | null; body: string | null; created_at: number }
         | undefined;
       if (!row) {
         this.#db
           .prepare(`INSERT INTO idempotency (operation, key, body_hash, state, created_at) VALUES (?, ?, ?, 'pending', ?)`)
           .run(operation, key, fingerprint, now);
+        return { kind: 'new' };
+      }
+      if (row.state !== 'done' && now - row.created_at > STALE_PENDING_MS) {
+        this.#db.prepare('UPDATE idempotency SET body_hash = ?, created_at = ? WHERE operation = ? AND key = ?').run(fingerprint, now, operation, key);
         return { kind: 'new' };
       }
       const sameBody = row.body_hash === fingerprint || this.#mutant.is('idempotency-body-unchecked');
