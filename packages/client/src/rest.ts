@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { canonicalJson } from './canonical-json.js';
 import { classifyRest, type Engine } from './engine.js';
 import { ConfigError, ValidationError } from './errors.js';
 import { isRetrySafe, type RuntimeOperation } from './operations.js';
@@ -76,8 +75,9 @@ export async function sendRest(engine: Engine, op: RuntimeOperation, input: Loos
     const signer = engine.signer;
     if (!signer) throw new ConfigError(`${op.operationId} must carry X-DVC-Signature: pass signer (a function or { privateKey, certificates })`);
     if (signer.signCanonical && op.requestContentType === 'application/json') {
-      signedText = canonicalJson(input.body);
-      headers['x-dvc-signature'] = await signer.signCanonical(signedText);
+      const signed = await signer.signCanonical(input.body);
+      signedText = signed.text;
+      headers['x-dvc-signature'] = signed.jws;
     } else headers['x-dvc-signature'] = await signer(input.body);
   }
   const path = expandPath(op, input.path) + queryString(input.query);

@@ -78,6 +78,16 @@ describe('message signatures with @dvc-kit/signature', () => {
     expect(report.indication).toBe('TOTAL_PASSED');
   });
 
+  it('refuses, before sending, a body with no canonical JSON form, naming the member', async () => {
+    const bad = { ...makeDossier(1), GhiChu: 'x\ud800' };
+    const error = await client()
+      .dossiers.syncBatch([bad])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues[0]!.pointer).toBe('/items/0/GhiChu');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('refuses a signer identity without certificates', () => {
     expect(() => client({ signer: { privateKey: pki.agency.privateKey, certificates: [] } })).toThrow(ConfigError);
   });

@@ -61,6 +61,30 @@ describe('canonicalize (RFC 8785)', () => {
     }
   });
 
+  it('gives the same text on the fast path and on the strict writer', () => {
+    // A toJSON member sends the whole value down the strict writer.
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(canonicalize({ w: { toJSON: () => v } })).toBe(canonicalize({ w: v }));
+      }),
+      { numRuns: 3000 },
+    );
+    const keys = JSON.parse('{"b":1,"10":2,"9":3,"__proto__":4,"a":{"2":5,"11":6}}') as unknown;
+    expect(canonicalize(keys)).toBe('{"10":2,"9":3,"__proto__":4,"a":{"11":6,"2":5},"b":1}');
+    expect(canonicalize([{}, { '': '' }])).toBe('[{},{"":""}]');
+  });
+
+  it('names the offending member with a JSON pointer', () => {
+    try {
+      canonicalize({ items: [{ 'Ten/TTHC': 'x\ud800' }] });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CanonicalizationError);
+      expect((e as CanonicalizationError).pointer).toBe('/items/0/Ten~1TTHC');
+      expect((e as Error).message).toContain('$.items[0].Ten/TTHC');
+    }
+  });
+
   it('rejects cycles', () => {
     const a: Record<string, unknown> = {};
     a.self = a;

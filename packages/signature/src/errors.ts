@@ -68,9 +68,12 @@ export class CertificateError extends SignatureError {
 
 /** A value cannot be put in RFC 8785 canonical form (NaN, Infinity, BigInt, cycles, …). */
 export class CanonicalizationError extends SignatureError {
-  constructor(message: string) {
+  /** JSON pointer (RFC 6901) to the offending member; '' for the value itself. */
+  readonly pointer: string;
+  constructor(message: string, pointer = '') {
     super('ERR_SIGNATURE_CANONICALIZATION', message);
     this.name = 'CanonicalizationError';
+    this.pointer = pointer;
   }
 }
 
