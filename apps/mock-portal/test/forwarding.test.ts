@@ -35,7 +35,8 @@ async function startAgency(portalUrl: () => string, clientId: string, trustAncho
       try {
         const jwks = createRemoteJWKSet(new URL(`${portalUrl()}/.well-known/jwks.json`));
         const { payload } = await jwtVerify(String(req.headers.authorization ?? '').replace(/^Bearer /, ''), jwks, { issuer: portalUrl(), audience: clientId });
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const body = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
         const signature = String(req.headers['x-dvc-signature'] ?? '');
         let verdict = 'unsigned';
         if (signature) {
@@ -44,6 +45,10 @@ async function startAgency(portalUrl: () => string, clientId: string, trustAncho
           if (verdict !== 'TOTAL_PASSED') return reply(403, { type: 'https://dvc-kit.dev/problems/signature-invalid', title: 'Signature invalid', status: 403, detail: `${report.subIndication}` });
         }
         received.push({ path: req.url ?? '', scope: String(payload.scope), signature: verdict, body });
+        if (req.method === 'GET' && req.url?.startsWith('/v1/dossiers/')) {
+          received.push({ path: req.url, scope: String(payload.scope), signature: 'unsigned', body: { SoDinhDanh: payload.SoDinhDanh } });
+          return reply(404, { type: 'https://dvc-kit.dev/problems/not-found', title: 'Not found', status: 404, detail: `no dossier of citizen ${String(payload.SoDinhDanh).slice(0, 3)}…` });
+        }
         if (req.url === '/v1/dossiers') return reply(201, { MaHoSo: '000.00.00.H56-251123-0001', MaHoSoQuocGia: body.MaHoSoQuocGia, TrangThaiHoSo: '1', NgayNopHoSo: body.NgayNopHoSo });
         if (req.url === '/v1/feedback') return reply(202, { MaPhanAnh: body.MaPhanAnh, TrangThai: '2' });
         if (req.url === '/v1/payment-notifications') return reply(200, { MaHoSo: body.MaHoSo, TrangThaiHoSo: '4' });
@@ -106,6 +111,12 @@ describe('the portal calling an agency system', () => {
     expect(agency.received.at(-1)).toMatchObject({ path: '/v1/payment-notifications', scope: 'agency.payments.write', signature: 'TOTAL_PASSED', body: { status: 'paid' } });
     const read = JSON.parse((await send('GET', `${portal.url}/v1/payments/${payment.paymentId}`, { headers: auth })).text) as { status: string };
     expect(read.status).toBe('paid');
+  });
+
+  it('looks a dossier up with a citizen token (aud = the system, claim SoDinhDanh)', async () => {
+    const record = await admin('/__admin/forward/call', { clientId: 'h56-agency', operationId: 'lookupDossier', params: { MaHoSo: '000.00.00.H56-251123-0001' }, citizen: '001085012345' });
+    expect(record).toMatchObject({ operationId: 'lookupDossier', status: 404, responseValid: true });
+    expect(agency.received.at(-1)).toMatchObject({ path: '/v1/dossiers/000.00.00.H56-251123-0001', scope: 'openid', body: { SoDinhDanh: '001085012345' } });
   });
 
   it('refuses to forward to an unknown system with a typed admin error', async () => {

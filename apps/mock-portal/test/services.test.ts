@@ -63,6 +63,18 @@ describe('catalogue, batches, feedback, evaluations, statistics', () => {
     expect(tooMany.body.type).toBe('https://dvc-kit.dev/problems/payload-too-large');
   });
 
+  it('applies If-Match only at the current version (412 otherwise) and counts versions in the ETag', async () => {
+    const code = '000.00.06.H56-231027-0401';
+    const body = { ...DOSSIER, MaHoSo: code, GhiChu: 'Cập nhật ghi chú' };
+    const signed = await signedJson(creds, body);
+    const put = (ifMatch: string) => send('PUT', `${portal.url}/v1/dossiers/${code}`, { headers: { ...h56, 'content-type': 'application/json', 'x-dvc-signature': signed.signature, 'if-match': ifMatch }, body: signed.body });
+    const stale = await put('"7"');
+    expect(stale.status).toBe(412);
+    const ok = await put('"1"');
+    expect(ok.status).toBe(200);
+    expect(ok.headers.etag).toBe('"2"');
+  });
+
   it('lists seeded feedback of the agency only, answers it once (409 after), and hides other agencies’ items', async () => {
     const list = await getJson(`${portal.url}/v1/feedback?limit=100`, h56);
     expect(list.body.items.length).toBeGreaterThan(0);
