@@ -34,10 +34,26 @@ const COMPARISONS: Record<string, LocalizedText> = {
 };
 
 /** How a location is named in messages: the wire field name, with the schema's title when it is one. */
-function labelOf(pointer: string, title: string | undefined): LocalizedText {
+/** What the named formats are called, for values that have no field name (the root, an item). */
+const FORMAT_LABELS: Record<string, LocalizedText> = {
+  'vn-citizen-id': { vi: 'Số định danh cá nhân', en: 'Citizen ID' },
+  'vn-legacy-id': { vi: 'Số chứng minh nhân dân', en: 'Legacy ID card number' },
+  'vn-tax-code': { vi: 'Mã số thuế', en: 'Tax code' },
+  'vn-procedure-code': { vi: 'Mã thủ tục hành chính', en: 'Procedure code' },
+  'vn-agency-code': { vi: 'Mã định danh cơ quan', en: 'Agency code' },
+  'vn-dossier-code': { vi: 'Mã hồ sơ', en: 'Dossier code' },
+  'vn-phone': { vi: 'Số điện thoại', en: 'Phone number' },
+  'vn-portal-datetime': { vi: 'Thời điểm', en: 'Date-time' },
+  'vn-portal-date': { vi: 'Ngày', en: 'Date' },
+};
+
+function labelOf(pointer: string, title: string | undefined, format?: unknown): LocalizedText {
   const token = pointer.slice(pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
   if (token === '' || /^\d+$/.test(token)) {
-    if (title) return { vi: title, en: title };
+    const named = typeof format === 'string' ? FORMAT_LABELS[format] : undefined;
+    if (named) return named;
+    // Titles are Vietnamese: English says "the value".
+    if (title) return { vi: title, en: token === '' ? 'The value' : `Item ${token}` };
     return token === '' ? { vi: 'Giá trị', en: 'The value' } : { vi: `Phần tử ${token}`, en: `Item ${token}` };
   }
   const withTitle = title && title !== token && title.includes(' ') ? ` (${title})` : '';
@@ -102,7 +118,7 @@ function mapOne(e: CompiledError, prefix: string, root: unknown, hints: Record<s
   const sensitivity = sensitivityOf(format, pointer);
   const data = valueAt(root, e.instancePath);
   const received = () => describeReceived(data, sensitivity);
-  const label = labelOf(pointer, hint?.title);
+  const label = labelOf(pointer, hint?.title, format);
   switch (e.keyword) {
     case 'type': {
       const types = (Array.isArray(p.type) ? p.type : String(p.type).split(',')) as string[];
@@ -164,15 +180,23 @@ function mapOne(e: CompiledError, prefix: string, root: unknown, hints: Record<s
       const example = hint?.example;
       const exampleVi = example !== undefined ? `, ví dụ ${String(example)}` : '';
       const exampleEn = example !== undefined ? `, e.g. ${String(example)}` : '';
+      // The identifier is valid but the wire wants a narrower form: for a phone number,
+      // the one without separators; for a code, the standard's four groups.
+      const canonical = typeof format === 'string';
+      const separators = format === 'vn-phone';
       return issue(
         pointer,
-        typeof format === 'string' ? 'NOT_CANONICAL' : 'PATTERN',
-        typeof format === 'string'
-          ? `${label.vi} phải viết ở dạng chuẩn, liền nhau không có ký tự phân cách${exampleVi}.`
-          : `${label.vi} không đúng dạng quy định${exampleVi}.`,
-        typeof format === 'string'
-          ? `${label.en} must be written in its canonical form, without separators${exampleEn}.`
-          : `${label.en} does not have the required form${exampleEn}.`,
+        canonical ? 'NOT_CANONICAL' : 'PATTERN',
+        separators
+          ? `${label.vi} phải viết liền, không có ký tự phân cách${exampleVi}.`
+          : canonical
+            ? `${label.vi} phải viết ở dạng chuẩn mà đặc tả quy định${exampleVi}.`
+            : `${label.vi} không đúng dạng quy định${exampleVi}.`,
+        separators
+          ? `${label.en} must be written without separators${exampleEn}.`
+          : canonical
+            ? `${label.en} must be written in the form the standard requires${exampleEn}.`
+            : `${label.en} does not have the required form${exampleEn}.`,
         example !== undefined ? `like ${String(example)}` : `pattern ${String(p.pattern)}`,
         received(),
       );
