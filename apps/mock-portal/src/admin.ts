@@ -93,7 +93,7 @@ export class AdminApi {
 
   async handle(req: PortalRequest): Promise<PortalResponse | undefined> {
     if (req.path === '/__dashboard' || req.path === '/__dashboard/') {
-      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderDashboard(this.core) };
+      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderDashboard(this.core, dashboardRefresh(req.query.get('refresh'))) };
     }
     if (!req.path.startsWith('/__admin/')) return undefined;
     let allowed = false;
@@ -115,7 +115,7 @@ export class AdminApi {
         return json(answer.status, answer.body, answer.contentType);
       } catch (e) {
         if (e instanceof MockPortalError) {
-          const status = e.code === 'MOCK_SYSTEM_EXISTS' ? 409 : e.code === 'MOCK_SYSTEM_UNKNOWN' ? 404 : e.code === 'MOCK_FORWARD_FAILED' ? 502 : 400;
+          const status = e.code === 'MOCK_SYSTEM_EXISTS' ? 409 : e.code === 'MOCK_SYSTEM_UNKNOWN' ? 404 : 400;
           return adminProblem(status, e.code, e.message);
         }
         throw e;
@@ -123,6 +123,11 @@ export class AdminApi {
     }
     return allowed ? adminProblem(405, 'MOCK_ADMIN_METHOD', `${req.method} is not allowed on ${req.path}`) : adminProblem(404, 'MOCK_ADMIN_NOT_FOUND', `no admin route ${req.path}`);
   }
+}
+
+function dashboardRefresh(value: string | null): number | undefined {
+  const n = Number(value);
+  return value !== null && Number.isInteger(n) && n >= 1 && n <= 3600 ? n : undefined;
 }
 
 function journalQuery(q: URLSearchParams): JournalQuery {

@@ -121,9 +121,4 @@ export class Catalogue {
       return out;
     });
   }
-
-  /** Today in Vietnam, `yyyy-mm-dd`. */
-  static today(now: number): string {
-    return vietnamDay(new Date(now));
-  }
 }

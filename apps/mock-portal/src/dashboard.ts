@@ -14,15 +14,16 @@ code{font-size:12px}.muted{color:#6b7785}`;
  * The dashboard (server-rendered HTML, no script): registered systems, dossiers with their
  * timelines, the journal with validation failures highlighted, and the fault settings.
  */
-export function renderDashboard(core: MockPortalCore): string {
+export function renderDashboard(core: MockPortalCore, refreshSeconds?: number): string {
   const systems = [...core.store.systems.values()];
   const dossiers = [...core.store.dossiers.values()].slice(-100).reverse();
   const journal = core.journal.query({ limit: 100 }).reverse();
   const faults = core.faults.settings();
   const label = (s: string) => `${s} ${dossierStateMachine.labels[s as '1']?.vi ?? ''}`;
   const counts = core.store.counts();
-  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Mock Cổng DVC quốc gia — dashboard</title><style>${STYLE}</style></head><body>
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8">${refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">` : ''}<title>Mock Cổng DVC quốc gia — dashboard</title><style>${STYLE}</style></head><body>
 <h1>Cổng Dịch vụ công quốc gia — mock <span class="muted">${esc(core.url)}</span></h1>
+<p class="muted">${refreshSeconds ? `Refreshing every ${refreshSeconds} s — <a href="/__dashboard">stop</a>` : '<a href="/__dashboard?refresh=5">Refresh every 5 s</a>'}</p>
 <p id="counts">${Object.entries(counts).map(([k, v]) => `<span data-count="${esc(k)}">${esc(k)}: <b>${v}</b></span>`).join(' · ')}</p>
 <h2>Registered systems (${systems.length})</h2>
 <table id="systems"><thead><tr><th>Client id</th><th>Agency</th><th>Name</th><th>Callback</th><th>Keys</th><th>Registered</th></tr></thead><tbody>

@@ -6,7 +6,7 @@ import type { Resolver, ResolverResult } from '../types.js';
 
 /** listProcedures, getProcedure, listAgencies, getAgency, listProvinces, listMinistries. */
 export function catalogueResolvers(catalogue: Catalogue, clock: Clock): Record<string, Resolver> {
-  const today = () => Catalogue_today(clock);
+  const today = () => todayInVietnam(clock);
   // The catalogue does not change while the portal runs: answers are serialised once per query.
   const cache = new Map<string, ResolverResult>();
   const cached = (resolver: Resolver): Resolver => (ctx) => {
@@ -54,7 +54,7 @@ export function catalogueResolvers(catalogue: Catalogue, clock: Clock): Record<s
 let lastDay = { at: Number.NaN, day: '' };
 
 /** Today in Vietnam (recomputed at most once a second: it is on the hot path of every read). */
-function Catalogue_today(clock: Clock): string {
+function todayInVietnam(clock: Clock): string {
   const now = clock.now();
   if (!(Math.abs(now - lastDay.at) < 1000)) lastDay = { at: now, day: new Date(now + 7 * 3600_000).toISOString().slice(0, 10) };
   return lastDay.day;
