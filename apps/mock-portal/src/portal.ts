@@ -332,15 +332,37 @@ export class MockPortalCore {
   private async idempotent(op: OperationInfo, caller: SystemCaller, req: PortalRequest, run: () => ResolverResult | Promise<ResolverResult>): Promise<ResolverResult> {
     const key = `${caller.clientId}\u0000${op.operationId}\u0000${req.headers['idempotency-key']}`;
     const fingerprint = createHash('sha256').update(req.method).update('\u0000').update(req.path).update('\u0000').update(req.body ?? new Uint8Array()).digest('base64url');
+    const reused = () =>
+      new HttpProblem(PROBLEM.idempotencyKeyReused, 'This Idempotency-Key was used with a different request body; use a new key for a new write.', {
+        errors: [{ pointer: '#/header/Idempotency-Key', code: 'reused', message: { en: 'already used with another body', vi: 'Khóa đã được dùng cho một yêu cầu khác' } }],
+      });
+    const replay = (entry: { status: number; headers: Record<string, string>; body: string }): ResolverResult => ({ status: entry.status, headers: { ...entry.headers, 'idempotent-replayed': 'true' }, body: entry.body, raw: true });
     const previous = this.store.idempotency.get(key);
     if (previous) {
-      if (previous.fingerprint !== fingerprint) {
-        throw new HttpProblem(PROBLEM.idempotencyKeyReused, 'This Idempotency-Key was used with a different request body; use a new key for a new write.', {
-          errors: [{ pointer: '#/header/Idempotency-Key', code: 'reused', message: { en: 'already used with another body', vi: 'Khóa đã được dùng cho một yêu cầu khác' } }],
-        });
-      }
-      return { status: previous.status, headers: { ...previous.headers, 'idempotent-replayed': 'true' }, body: previous.body, raw: true };
+      if (previous.fingerprint !== fingerprint) throw reused();
+      return replay(previous);
     }
+    // A retry that arrives while the first attempt is still running waits for its answer.
+    const running = this.inflight.get(key);
+    if (running) {
+      if (running.fingerprint !== fingerprint) throw reused();
+      const first = await running.done;
+      const stored = this.store.idempotency.get(key);
+      if (stored) return replay(stored);
+      return first;
+    }
+    const done = this.runOnce(key, fingerprint, run);
+    this.inflight.set(key, { fingerprint, done });
+    try {
+      return await done;
+    } finally {
+      this.inflight.delete(key);
+    }
+  }
+
+  private readonly inflight = new Map<string, { fingerprint: string; done: Promise<ResolverResult> }>();
+
+  private async runOnce(key: string, fingerprint: string, run: () => ResolverResult | Promise<ResolverResult>): Promise<ResolverResult> {
     let result: ResolverResult;
     try {
       result = await run();

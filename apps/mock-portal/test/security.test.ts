@@ -184,6 +184,19 @@ describe('security matrix', () => {
     expect(portal.store.dossiers.get(DOSSIER.MaHoSo)!.history).toHaveLength(1);
   });
 
+  it('applies a write once when retries with the same key arrive concurrently', async () => {
+    const signed = await signedJson(h56, { events: [step('5', 'Yêu cầu bổ sung', '20231028090000')] });
+    const before = portal.store.dossiers.get(DOSSIER.MaHoSo)!.history.length;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        send('POST', `${base}/v1/dossiers/${DOSSIER.MaHoSo}/events`, { headers: { authorization: `Bearer ${tokenH56}`, 'content-type': 'application/json', 'idempotency-key': 'concurrent-retry-1', 'x-dvc-signature': signed.signature }, body: signed.body }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(portal.store.dossiers.get(DOSSIER.MaHoSo)!.history.length).toBe(before + 1);
+  });
+
   it('answers schema violations with 422 and JSON pointers', async () => {
     const bad = { ...DOSSIER, TrangThaiHoSo: '11', SoDienThoai: '12345', Unknown: 1 };
     const signed = await signedJson(h56, bad);
