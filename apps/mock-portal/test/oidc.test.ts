@@ -96,6 +96,21 @@ describe('citizen sign-on (OIDC provider)', () => {
     expect(plain.status).toBe(400);
   });
 
+  it('sends errors back to the client with its state (unknown citizen, missing openid, level not held)', async () => {
+    const back = async (overrides: Record<string, string | null>) => {
+      const r = await send('GET', authorizeUrl(overrides).url);
+      expect(r.status).toBe(302);
+      const location = new URL(r.headers.location!);
+      expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
+      expect(location.searchParams.get('state')).toBe('state-1234567890');
+      expect(location.searchParams.get('code')).toBeNull();
+      return location.searchParams.get('error');
+    };
+    expect(await back({ login_hint: 'nobody' })).toBe('access_denied');
+    expect(await back({ scope: 'profile', login_hint: 'c3f1d2a4-5b6e-4f70-8a9b-0c1d2e3f4a5b' })).toBe('invalid_scope');
+    expect(await back({ acr_values: 'LoA3', login_hint: 'c3f1d2a4-5b6e-4f70-8a9b-0c1d2e3f4a5b' })).toBe('access_denied');
+  });
+
   it('rotates keys on demand: new tokens carry the new kid and old ones still verify', async () => {
     const before = await signIn();
     const oldTokens = await exchange(before.code, before.verifier);
