@@ -308,7 +308,8 @@ export class MockPortalCore {
         if (outcome.valid === undefined && (e.type === PROBLEM.malformed || e.type === PROBLEM.validation || e.type === PROBLEM.payloadTooLarge)) outcome.valid = false;
         if (dvcqg && e.status !== 429) outcome.result = problemEnvelope(e);
         else if (op.operationId === 'requestToken' && (e.type === PROBLEM.malformed || e.type === PROBLEM.validation)) {
-          outcome.result = { status: 400, headers: { 'cache-control': 'no-store' }, body: { error: 'invalid_request', error_description: `${e.message} ${(e.errors ?? []).map((x) => `${x.pointer} ${x.message.en}`).join('; ')}`.trim().slice(0, 1000) } };
+          const error = (e.errors ?? []).some((x) => x.pointer === '/grant_type' && x.code !== 'REQUIRED') ? 'unsupported_grant_type' : 'invalid_request';
+          outcome.result = { status: 400, headers: { 'cache-control': 'no-store' }, body: { error, error_description: `${e.message} ${(e.errors ?? []).map((x) => `${x.pointer} ${x.message.en}`).join('; ')}`.trim().slice(0, 1000) } };
         } else outcome.result = problemResult(e, requestId);
       } else if (e instanceof MockPortalError && e.code === 'MOCK_PERSISTENCE_FAILED') {
         outcome.result = problemResult(new HttpProblem(PROBLEM.unavailable, `The change could not be made durable: ${e.message}`, { headers: { 'retry-after': '1' } }), requestId);

@@ -106,6 +106,15 @@ describe('security matrix', () => {
     expect(JSON.parse(longLived.text).error_description).toMatch(/300 s/);
   });
 
+  it('answers RFC 6749 errors for a malformed token request', async () => {
+    const post = (body: string) => send('POST', `${base}/oauth2/token`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(JSON.parse((await post('grant_type=password&username=a')).text).error).toBe('unsupported_grant_type');
+    const missing = await post('scope=catalogue.read');
+    expect(missing.status).toBe(400);
+    expect(JSON.parse(missing.text).error).toBe('invalid_request');
+    expect(JSON.parse((await post('grant_type=client_credentials')).text)).toMatchObject({ error: 'invalid_client' });
+  });
+
   it('accepts client_secret_basic with the right secret only', async () => {
     const basic = (secret: string) => `Basic ${Buffer.from(`h56:${secret}`).toString('base64')}`;
     const ok = await send('POST', `${base}/oauth2/token`, { headers: { authorization: basic('h56-secret-value'), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=catalogue.read' });
