@@ -14,7 +14,11 @@ const BODY_CONTEXT = Object.freeze({ hints: patternHints, alternatives });
 const PARAMETER_CONTEXT = Object.freeze({ hints: patternHints });
 
 function run(validate: CompiledValidator, value: unknown, prefix: string, into: ValidationIssue[]): void {
-  if (validate(value)) return;
+  if (!validate(value)) explain(validate, value, prefix, into);
+}
+
+/** Turns the errors of the validator's last (failed) run into issues. */
+function explain(validate: CompiledValidator, value: unknown, prefix: string, into: ValidationIssue[]): void {
   // Copied: explaining a failed oneOf/anyOf runs other validators, which reuse `errors`.
   const errors = [...(validate.errors ?? [])];
   // Parameters are coerced by their own validators; alternatives are body validators.
@@ -40,8 +44,10 @@ function result(issues: ValidationIssue[]): ValidationResult {
 export function validate(schemaName: SchemaName, value: unknown): ValidationResult {
   const entry = typeof schemaName === 'string' ? schemas[schemaName] : undefined;
   if (!entry) throw new UnknownSchemaError(schemaName);
+  // The valid path allocates nothing.
+  if (entry.validate(value)) return OK;
   const issues: ValidationIssue[] = [];
-  run(entry.validate, value, '', issues);
+  explain(entry.validate, value, '', issues);
   return result(issues);
 }
 
