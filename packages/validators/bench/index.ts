@@ -73,18 +73,18 @@ function opsPerCpuSecond(fn: () => unknown, sliceMs: number): number {
  * side's best slice: on a shared machine other processes only ever slow a slice down, so
  * the best one is the closest to the code's own speed.
  */
-function compare(a: () => unknown, b: () => unknown, rounds = 41): { a: number; b: number } {
+function compare(a: () => unknown, b: () => unknown, rounds = 101): { a: number; b: number } {
   opsPerCpuSecond(a, 200);
   opsPerCpuSecond(b, 200);
   const ra: number[] = [];
   const rb: number[] = [];
   for (let i = 0; i < rounds; i++) {
     if (i % 2 === 0) {
-      ra.push(opsPerCpuSecond(a, 40));
-      rb.push(opsPerCpuSecond(b, 40));
+      ra.push(opsPerCpuSecond(a, 30));
+      rb.push(opsPerCpuSecond(b, 30));
     } else {
-      rb.push(opsPerCpuSecond(b, 40));
-      ra.push(opsPerCpuSecond(a, 40));
+      rb.push(opsPerCpuSecond(b, 30));
+      ra.push(opsPerCpuSecond(a, 30));
     }
   }
   return { a: Math.max(...ra), b: Math.max(...rb) };
@@ -102,7 +102,7 @@ const record = realisticDossierRecord();
 const schemas = specSchemas();
 const raw = runtimeAjv(SAME_OPTIONS, schemas);
 const rawDefaults = runtimeAjv({ strict: false, discriminator: true }, schemas);
-console.log('(ops per CPU-second of this process, best of 41 alternating slices; cold start: best of 15 processes)');
+console.log('(ops per CPU-second of this process, best of 101 alternating slices; cold start: best of 15 processes)');
 if (!raw(record) || !lib.isDossierRecord(record) || !lib.validate('DossierRecord', record).ok) {
   throw new Error('the realistic record must be valid on every side');
 }
