@@ -5,6 +5,6 @@ export default defineConfig({
     // Real HTTP, real crypto and child processes on a shared 2-core machine: generous
     // per-test limits; the tests wait on conditions, never on durations.
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

@@ -18,7 +18,7 @@ const dirs: string[] = [];
 beforeAll(async () => {
   portal = await FakePortal.start();
   config = loadConfig(portal.agencyEnv());
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await portal?.close();

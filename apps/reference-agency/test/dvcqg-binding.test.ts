@@ -12,7 +12,7 @@ beforeAll(async () => {
   portal = await FakePortal.start();
   agency = await startReferenceAgency(loadConfig(portal.agencyEnv({ DVC_BINDING: 'dvcqg' })), { sync: { baseBackoffMs: 50 } });
   token = await portal.token({ scope: 'agency.dossiers.write' });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await agency?.close();

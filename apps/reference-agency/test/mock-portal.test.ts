@@ -72,7 +72,7 @@ function portalRecord(clientId: string, code: string, status: string) {
 
 beforeAll(async () => {
   portal = await startMockPortal({ seed: 7 });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   for (const a of agencies) await a.close();
@@ -83,7 +83,7 @@ describe.each(['rest', 'dvcqg'] as const)('with the mock portal (%s binding)', (
   const clientId = `ra-e2e-${binding}`;
   beforeAll(async () => {
     await onboard(clientId, binding);
-  }, 60_000);
+  }, 120_000);
 
   it('receives a dossier the portal forwards and syncs every step until the result is returned', async () => {
     const forwarded = await admin('forward/dossiers', { clientId });

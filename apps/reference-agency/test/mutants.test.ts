@@ -12,7 +12,7 @@ let token: string;
 beforeAll(async () => {
   portal = await FakePortal.start();
   token = await portal.token({ scope: 'agency.dossiers.write agency.payments.write' });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await portal?.close();

@@ -14,7 +14,7 @@ beforeAll(async () => {
   portal = await FakePortal.start();
   agency = await startReferenceAgency(loadConfig(portal.agencyEnv()));
   write = await portal.token({ scope: 'agency.dossiers.write agency.payments.write agency.feedback.write agency.statistics.read' });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await agency?.close();

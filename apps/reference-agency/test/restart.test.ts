@@ -8,7 +8,7 @@ const children: RunningChild[] = [];
 
 beforeAll(async () => {
   portal = await FakePortal.start();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   for (const c of children) await killHard(c);
@@ -44,10 +44,10 @@ describe('the dvc-reference-agency process', () => {
     const seq = (c: string) => Number(c.slice(c.lastIndexOf('-') + 1));
     expect(seq(next.body.MaHoSo)).toBe(seq(code) + 1);
     await killHard(second);
-  }, 90_000);
+  }, 150_000);
 
   it('refuses to start with a clear error when a variable of the contract is missing', async () => {
     const env = portal.agencyEnv();
     await expect(startChild({ ...env, DVC_CLIENT_ID: '' })).rejects.toThrow(/DVC_CLIENT_ID: is required.*AGENCY_CONFIG_INVALID/s);
-  }, 60_000);
+  }, 120_000);
 });

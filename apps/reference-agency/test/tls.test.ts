@@ -17,7 +17,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'tls.pem'), server.chainPem.join('\n'));
   writeFileSync(join(dir, 'tls.key'), server.privateKeyPem);
   agency = await startReferenceAgency(loadConfig(portal.agencyEnv({ DVC_TLS_CERT_FILE: join(dir, 'tls.pem'), DVC_TLS_KEY_FILE: join(dir, 'tls.key') })));
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await agency?.close();

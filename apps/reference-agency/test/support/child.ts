@@ -17,7 +17,7 @@ export async function startChild(env: Record<string, string>): Promise<RunningCh
     err += c.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the agency did not start:\n${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the agency did not start:\n${err}`)), 60_000);
     const onData = () => {
       const m = /listening on (http:\/\/\S+)/.exec(err);
       if (m) {
