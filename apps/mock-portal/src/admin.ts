@@ -44,7 +44,7 @@ export class AdminApi {
     this.add('DELETE', /^\/__admin\/faults$/, async () => ({ status: 200, body: core.faults.configure({ rules: [] }) }));
     this.add('POST', /^\/__admin\/keys\/rotate$/, async (_r, _m, body) => {
       const kid = await core.keys.rotate();
-      if ((body as { retire?: boolean } | undefined)?.retire) core.keys.retire(1);
+      if ((body as { retire?: boolean } | undefined)?.retire) await core.keys.retire(1);
       return { status: 200, body: { kid, jwks: core.keys.jwks() } };
     });
     this.add('GET', /^\/__admin\/citizens$/, async () => ({ status: 200, body: { items: TEST_CITIZENS } }));

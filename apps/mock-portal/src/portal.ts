@@ -152,7 +152,7 @@ export class MockPortalCore {
       subject: { commonName: 'Cổng Dịch vụ công quốc gia (mock)', organization: 'Văn phòng Chính phủ', country: 'VN' },
       issuer: 'governmentCa',
     });
-    const core = new MockPortalCore(options, await SigningKeys.create(), pki, signer, options.pki === undefined);
+    const core = new MockPortalCore(options, await SigningKeys.create(options.dataDir ? join(options.dataDir, 'signing-keys.json') : undefined), pki, signer, options.pki === undefined);
     if (options.seedData !== false) seedStore(core.store, core.catalogue, new SeededRandom(`${options.seed ?? 1}:data`));
     if (options.dataDir) core.log = new StoreLog(options.dataDir, core.store);
     return core;

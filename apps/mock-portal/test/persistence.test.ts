@@ -18,18 +18,22 @@ function tempDir(): string {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('persistence to a data directory', () => {
-  it('survives a restart: systems, dossiers and the PKI that issued their certificates', async () => {
+  it('survives a restart: systems, dossiers, signing keys and the PKI that issued their certificates', async () => {
     const dataDir = tempDir();
     const first = await startMockPortal({ port: 0, dataDir });
+    // Same address after the restart, as a CLI user would have (the issuer is the URL).
+    const port = Number(new URL(first.url).port);
     const creds = await register(send, first.url, { clientId: 'h56-durable', agencyCode: '000.00.00.H56' });
     const access = await token(send, first.url, creds);
     const put = await signedJson(creds, DOSSIER);
     expect((await send('PUT', `${first.url}/v1/dossiers/${DOSSIER.MaHoSo}`, { headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json', 'x-dvc-signature': put.signature }, body: put.body })).status).toBe(201);
     await first.close();
 
-    const second = await startMockPortal({ port: 0, dataDir });
+    const second = await startMockPortal({ port, dataDir });
     try {
       expect(second.store.counts()).toMatchObject({ systems: 1, dossiers: 1 });
+      // The signing keys are kept too: a token from before the restart still works.
+      expect((await getJson(`${second.url}/v1/dossiers/${DOSSIER.MaHoSo}`, { authorization: `Bearer ${access}` })).status).toBe(200);
       const again = await token(send, second.url, creds);
       const read = await getJson(`${second.url}/v1/dossiers/${DOSSIER.MaHoSo}`, { authorization: `Bearer ${again}` });
       expect(read.body.dossier).toEqual(DOSSIER);
