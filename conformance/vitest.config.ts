@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// The end-to-end tests mostly wait on real processes and timers, not on the CPU: let the
-// test files run side by side even on a 2-core machine.
+// The end-to-end tests start real systems and measure them against deadlines: run the test
+// files one after another so that one file's load does not make another's system late.
 export default defineConfig({
   test: {
     pool: 'forks',
-    poolOptions: { forks: { minForks: 1, maxForks: 2 } },
+    fileParallelism: false,
     testTimeout: 30_000,
   },
 });

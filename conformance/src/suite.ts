@@ -76,12 +76,18 @@ export async function runSuite(options: RunSuiteOptions): Promise<ConformanceRep
       ...(options.shard ? { shard: options.shard } : {}),
       ...(options.only ? { only: options.only } : {}),
       preflight: async () => {
-        try {
-          const res = await fetch(`${environment.env.target}/health`, { signal: AbortSignal.timeout(5000) });
-          await res.arrayBuffer();
-        } catch (error) {
-          throw new TargetUnreachableError(environment.env.target, error);
+        // A loaded machine may be slow to answer: three tries before calling the target unreachable.
+        let last: unknown;
+        for (let attempt = 0; attempt < 3; attempt++) {
+          try {
+            const res = await fetch(`${environment.env.target}/health`, { signal: AbortSignal.timeout(10_000) });
+            await res.arrayBuffer();
+            return;
+          } catch (error) {
+            last = error;
+          }
         }
+        throw new TargetUnreachableError(environment.env.target, last);
       },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

@@ -17,6 +17,8 @@ describe('the reference agency system', () => {
     const pki = await createTestPki({ serve: true });
     for (const [i, scope] of RUNS.entries()) {
       const report = await runSuite({ scope, start, seed: 100 + i, pki });
+      const unstable = report.checks.filter((c) => c.outcome === 'FLAKY' || c.outcome === 'FAIL').map((c) => `${c.id}: ${c.attempts.map((a) => `${a.outcome} ${a.failures.map((f) => `${f.message} (expected ${f.expected}, found ${f.found})`).join('; ')}`).join(' | ')}`);
+      expect(unstable, `${scope.profile}/${scope.online}/${scope.binding}`).toEqual([]);
       const bad = report.requirements.filter((r) => r.inScope && r.covered && r.level === 'MUST' && !['PASS', 'SKIP'].includes(r.outcome));
       expect(bad.map((r) => `${r.id} ${r.outcome}: ${r.failures[0]?.message ?? r.reason}`), `${scope.profile}/${scope.online}/${scope.binding}`).toEqual([]);
       expect(report.summary.checks.FLAKY).toBe(0);
