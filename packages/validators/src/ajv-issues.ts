@@ -129,17 +129,23 @@ function mapOne(e: CompiledError, prefix: string, root: unknown, hints: Record<s
     case 'required': {
       const name = String(p.missingProperty);
       const at = `${pointer}/${escapePointerToken(name)}`;
-      return issue(at, 'REQUIRED', `Thiếu trường bắt buộc ${name}.`, `Required field ${name} is missing.`, 'present');
+      return issue(at, 'REQUIRED', `Thiếu trường bắt buộc ${name}.`, `Required field ${name} is missing.`, 'present', 'absent');
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
       const name = String(p.additionalProperty ?? p.unevaluatedProperty ?? '');
+      const at = `${pointer}/${escapePointerToken(name)}`;
+      const value =
+        typeof data === 'object' && data !== null && Object.prototype.hasOwnProperty.call(data, name)
+          ? (data as Record<string, unknown>)[name]
+          : undefined;
       return issue(
-        `${pointer}/${escapePointerToken(name)}`,
+        at,
         'UNKNOWN_FIELD',
         `Trường ${name.slice(0, 100)} không có trong đặc tả.`,
         `Field ${name.slice(0, 100)} is not defined by the standard.`,
         'no other fields',
+        describeReceived(value, sensitivityOf(undefined, at)),
       );
     }
     case 'enum': {
