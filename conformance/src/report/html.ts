@@ -91,7 +91,7 @@ export function renderHtml(report: ConformanceReport): string {
   const s = report.summary;
   const inScope = report.requirements.filter((r) => r.inScope);
   const order = ['FAIL', 'FLAKY', 'INCONCLUSIVE', 'WARN', 'PASS', 'SKIP'];
-  const sorted = [...report.requirements].sort((a, b) => Number(b.inScope) - Number(a.inScope) || order.indexOf(a.outcome) - order.indexOf(b.outcome) || a.id.localeCompare(b.id));
+  const sorted = [...report.requirements].sort((a, b) => Number(b.inScope) - Number(a.inScope) || Number(b.covered) - Number(a.covered) || order.indexOf(a.outcome) - order.indexOf(b.outcome) || a.id.localeCompare(b.id));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>dvc-conformance ${esc(report.verdict)} — ${esc(report.target.url)}</title><style>${STYLE}</style></head>
