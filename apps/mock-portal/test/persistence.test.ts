@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestPki, writeTestPki } from '@dvc-kit/signature';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMockPortal } from '../src/index.js';
 import { STORE_FILE } from '../src/persistence.js';
@@ -59,6 +60,31 @@ describe('persistence to a data directory', () => {
       await second.close();
     }
     expect(readFileSync(join(dataDir, STORE_FILE), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('uses a test PKI saved with writeTestPki when the CLI is given --pki-dir', async () => {
+    const pkiDir = tempDir();
+    const pki = await createTestPki({ serve: false });
+    await writeTestPki(pki, pkiDir);
+    await pki.close();
+    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--pki-dir', pkiDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`cli exited ${code}: ${out}`)));
+      });
+      const served = await getJson(`${url}/__admin/pki`);
+      expect(served.body.trustAnchorsPem).toEqual(pki.trustAnchors);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
   });
 
   it('loses no acknowledged write when the CLI process is killed (SIGKILL) and restarted', async () => {
