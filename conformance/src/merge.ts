@@ -12,7 +12,8 @@ import { requirementsInScope } from './scope.js';
 export function mergeReports(reports: readonly ConformanceReport[]): ConformanceReport {
   if (reports.length === 0) throw new ConformanceError('ERR_MERGE_INCOMPATIBLE', 'Nothing to merge: give at least one report.json.');
   const first = reports[0]!;
-  const key = (r: ConformanceReport) => JSON.stringify([r.target.url, r.scope, r.seed, r.tool.version]);
+  // A system the suite starts gets a new port in each shard: its start command names it.
+  const key = (r: ConformanceReport) => JSON.stringify([r.target.name ?? r.target.url, r.scope, r.seed, r.tool.version]);
   for (const r of reports) {
     if (r.reportVersion !== 1 || !Array.isArray(r.checks)) throw new ConformanceError('ERR_REPORT_INVALID', 'Not a dvc-conformance report (reportVersion 1).');
     if (key(r) !== key(first)) {
