@@ -23,6 +23,8 @@ export interface AssertionDetails {
   found?: unknown;
   /** The response that shows it; its exchange is linked from the finding. */
   response?: HttpResponse | HttpResponse[];
+  /** Ids of observed exchanges (from `ctx.observe`) that show it. */
+  evidence?: number[];
 }
 
 /** What a check can use while it runs. `Env` is what the harness provides (the portal side, the target). */
@@ -44,6 +46,8 @@ export interface CheckContext<Env = unknown> {
   inconclusive(reason: string): never;
   /** A line for the check's log in the report. */
   note(message: string): void;
+  /** Adds a request the system sent to the suite's portal to the evidence; returns its id. */
+  observe(request: Parameters<import('./evidence.js').EvidenceRecorder['observe']>[0]): number;
 }
 
 export interface CheckDefinition<Env = unknown> {

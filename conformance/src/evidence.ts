@@ -56,6 +56,25 @@ export class EvidenceRecorder {
     private readonly defaultTimeoutMs = 10_000,
   ) {}
 
+  /**
+   * Records an exchange the suite observed rather than made (a request the system under
+   * test sent to the suite's portal), redacted like the others. Returns its id.
+   */
+  observe(o: { label?: string; method: string; url: string; requestHeaders: Record<string, string>; requestBody?: string; status: number; responseHeaders?: Record<string, string>; responseBody?: string; at: number; durationMs?: number }): number {
+    const exchange: HttpExchange = {
+      id: this.exchanges.length + 1,
+      request: { method: o.method, url: redactText(o.url), headers: redactHeaders(o.requestHeaders) },
+      response: { status: o.status, headers: redactHeaders(o.responseHeaders ?? {}) },
+      startedAt: new Date(o.at).toISOString(),
+      durationMs: o.durationMs ?? 0,
+    };
+    if (o.label) exchange.label = o.label;
+    if (o.requestBody) exchange.request.body = redactBody(o.requestBody, o.requestHeaders['content-type'] ?? '');
+    if (o.responseBody) exchange.response!.body = redactBody(o.responseBody, o.responseHeaders?.['content-type'] ?? '');
+    this.exchanges.push(exchange);
+    return exchange.id;
+  }
+
   async send(options: SendOptions): Promise<HttpResponse> {
     const method = (options.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = { ...options.headers };

@@ -86,7 +86,8 @@ function finding(details: AssertionDetails, passed: boolean): Finding {
   if (details.expected !== undefined) f.expected = redactText(show(details.expected));
   if (details.found !== undefined) f.found = redactText(show(details.found));
   const responses = details.response === undefined ? [] : Array.isArray(details.response) ? details.response : [details.response];
-  if (responses.length > 0) f.exchanges = responses.map((r: HttpResponse) => r.exchange.id);
+  const ids = [...responses.map((r: HttpResponse) => r.exchange.id), ...(details.evidence ?? [])];
+  if (ids.length > 0) f.exchanges = ids;
   return f;
 }
 
@@ -131,6 +132,7 @@ async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptio
     note(message) {
       notes.push(redactText(message));
     },
+    observe: (request) => recorder.observe(request),
   };
   const timeoutMs = check.timeoutMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;

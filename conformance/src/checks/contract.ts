@@ -1,5 +1,5 @@
 import { parsePortalDateTime } from '@dvc-kit/validators';
-import { asPortal, check, offeredProcedures, pickProcedure, portalRecord, receive, syncedAt, verifyProblem, type Check, type Ctx } from './support.js';
+import { asPortal, check, observed, offeredProcedures, pickProcedure, portalRecord, receive, syncedAt, verifyProblem, type Check, type Ctx } from './support.js';
 import type { HttpResponse } from '../evidence.js';
 
 const INTERNALS = [/\bat [^\s()]+ \(?[^\s()]*\.(?:[cm]?js|ts):\d+/, /node_modules/, /(?:^|[\s"'(])\/(?:home|srv|usr|var|opt|work|tmp|root)\/[\w./-]+/, /\b(?:SELECT\s.+\sFROM|INSERT INTO|UPDATE\s\w+\sSET|SQLITE_\w+)/i, /\b(?:TypeError|ReferenceError|SyntaxError|RangeError|URIError):/];
@@ -185,21 +185,22 @@ export const contractChecks: Check[] = [
       const record = await syncedAt(ctx, MaHoSo, ['10']);
       const writes = ctx.env.portal.requests().filter((r) => r.method !== 'GET' && r.rawBody.includes(MaHoSo) && r.status < 300);
       for (const w of writes) {
+        const ev = [observed(ctx, w)];
         const body = w.body as Record<string, unknown> | undefined;
         const items = [body, ...(((body?.events ?? body?.data ?? body?.items) as Record<string, unknown>[] | undefined) ?? [])].filter(Boolean) as Record<string, unknown>[];
-        ctx.verify(w.path.includes(MaHoSo) || items.every((i) => i === body || i.MaHoSo === MaHoSo), { requirements: ['DVC-CODE-005'], message: `${w.method} ${w.path} references the dossier by MaHoSo`, expected: `MaHoSo ${MaHoSo} in the path or every record`, found: w.path });
+        ctx.verify(w.path.includes(MaHoSo) || items.every((i) => i === body || i.MaHoSo === MaHoSo), { requirements: ['DVC-CODE-005'], message: `${w.method} ${w.path} references the dossier by MaHoSo`, expected: `MaHoSo ${MaHoSo} in the path or every record`, found: w.path, evidence: ev });
         for (const i of items) {
           for (const [k, v] of Object.entries(i)) {
             if (!/^Ngay|^ThoiDiem/.test(k) || typeof v !== 'string') continue;
             const parsed = parsePortalDateTime(v);
-            ctx.verify(parsed.ok, { requirements: ['DVC-SYNC-008'], message: `${k} is a yyyyMMddHHmmss Vietnam-time string`, expected: 'yyyyMMddHHmmss', found: v });
+            ctx.verify(parsed.ok, { requirements: ['DVC-SYNC-008'], message: `${k} is a yyyyMMddHHmmss Vietnam-time string`, expected: 'yyyyMMddHHmmss', found: v, evidence: ev });
           }
           if (typeof i.ThoiDiemXuLy === 'string') {
             const at = parsePortalDateTime(i.ThoiDiemXuLy);
             if (at.ok) {
               const lag = w.at - at.value.epochMs;
-              ctx.verify(lag <= 15 * 60_000, { requirements: ['DVC-SYNC-002'], message: `The step of ${i.ThoiDiemXuLy} reached the portal within 15 minutes`, expected: '≤ 15 min after ThoiDiemXuLy', found: `${Math.round(lag / 1000)} s` });
-              ctx.verify(lag >= -5 * 60_000, { requirements: ['DVC-HIST-003'], message: `ThoiDiemXuLy ${i.ThoiDiemXuLy} is not later than the portal's receipt by more than 5 minutes`, expected: '≥ −5 min', found: `${Math.round(lag / 1000)} s` });
+              ctx.verify(lag <= 15 * 60_000, { requirements: ['DVC-SYNC-002'], message: `The step of ${i.ThoiDiemXuLy} reached the portal within 15 minutes`, expected: '≤ 15 min after ThoiDiemXuLy', found: `${Math.round(lag / 1000)} s`, evidence: ev });
+              ctx.verify(lag >= -5 * 60_000, { requirements: ['DVC-HIST-003'], message: `ThoiDiemXuLy ${i.ThoiDiemXuLy} is not later than the portal's receipt by more than 5 minutes`, expected: '≥ −5 min', found: `${Math.round(lag / 1000)} s`, evidence: ev });
             }
           }
         }

@@ -1,5 +1,5 @@
 import { parseDossierCode, formatPortalDateTime } from '@dvc-kit/validators';
-import { asPortal, check, isProblem, newSubmission, pickProcedure, portalRecord, receive, syncedAt, verifyProblem, type Check, type Ctx } from './support.js';
+import { asPortal, check, isProblem, newSubmission, observed, pickProcedure, portalRecord, receive, syncedAt, verifyProblem, type Check, type Ctx } from './support.js';
 
 const DOSSIER_CODE = /^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4,8})$/;
 
@@ -227,8 +227,10 @@ export const receptionChecks: Check[] = [
       const record = await portalRecord(ctx, MaHoSo, (r) => ['10', '9', '3', '7', '8'].includes(r.dossier.TrangThaiHoSo) || r.history.some((s) => ['9', '10'].includes(s.TrangThai)));
       // Statuses as the system sent them, in order (the portal may have refused some).
       const sent: string[] = [];
+      const evidence: number[] = [];
       for (const r of ctx.env.portal.requests()) {
         if (!r.rawBody.includes(MaHoSo)) continue;
+        if (evidence.length < 8) evidence.push(observed(ctx, r));
         const body = r.body as Record<string, unknown> | undefined;
         const candidates = [body?.TrangThaiHoSo, ...(((body?.events ?? body?.items ?? body?.data) as Record<string, unknown>[] | undefined) ?? []).map((e) => e.TrangThai ?? e.TrangThaiHoSo)];
         for (const c of candidates) if (typeof c === 'string' && sent[sent.length - 1] !== c) sent.push(c);
@@ -243,7 +245,7 @@ export const receptionChecks: Check[] = [
         if (s !== from && !isLegalTransition(from as never, s as never)) illegal.push(`${from ?? 'start'}→${s}`);
         from = s;
       }
-      ctx.verify(illegal.length === 0, { requirements: ['DVC-SYNC-004'], message: 'Every status change the system made follows the transition table', expected: 'legal transitions only (1→2,3,7; 2→4,5,6,7,8; 4→5,6,7,8,9; 5→4,7,8; 6→4,7,8,9; 9→10)', found: illegal.length ? `illegal: ${illegal.join(', ')} in ${seq.join('→')}` : seq.join('→') });
+      ctx.verify(illegal.length === 0, { requirements: ['DVC-SYNC-004'], message: 'Every status change the system made follows the transition table', expected: 'legal transitions only (1→2,3,7; 2→4,5,6,7,8; 4→5,6,7,8,9; 5→4,7,8; 6→4,7,8,9; 9→10)', found: illegal.length ? `illegal: ${illegal.join(', ')} in ${seq.join('→')}` : seq.join('→'), evidence });
       ctx.require(record !== undefined || illegal.length > 0, { requirements: ['DVC-SYNC-002'], message: 'The dossier reaches a final status at the portal', expected: 'status 9 or 10 synced', found: `sent: ${seq.join('→') || 'nothing'}` });
     },
   }),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { verifyMessage } from '@dvc-kit/signature';
-import { asPortal, check, isProblem, newSubmission, pickProcedure, portalRecord, receive, verifyProblem, type Check, type Ctx } from './support.js';
+import { asPortal, check, isProblem, newSubmission, observed, pickProcedure, portalRecord, receive, verifyProblem, type Check, type Ctx } from './support.js';
 
 function b64url(value: unknown): string {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -169,8 +169,9 @@ export const securityChecks: Check[] = [
       }, ctx.env.timing.syncDeadlineMs, ctx.signal);
       ctx.require(pushes !== undefined, { requirements: ['DVC-SIG-001'], message: 'The system pushed the dossier and its step to the portal', expected: 'upsertDossier and appendDossierEvents requests', found: 'none within the deadline' });
       for (const p of pushes.slice(0, 4)) {
+        const ev = [observed(ctx, p)];
         const jws = p.headers['x-dvc-signature'];
-        ctx.verify(typeof jws === 'string' && /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/.test(jws), { requirements: ['DVC-SIG-001', 'DVC-SIG-004'], message: `${p.method} ${p.path} carries a detached compact JWS in X-DVC-Signature`, expected: '<header>..<signature>', found: jws ? `${jws.slice(0, 40)}…` : 'no X-DVC-Signature' });
+        ctx.verify(typeof jws === 'string' && /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/.test(jws), { requirements: ['DVC-SIG-001', 'DVC-SIG-004'], message: `${p.method} ${p.path} carries a detached compact JWS in X-DVC-Signature`, expected: '<header>..<signature>', found: jws ? `${jws.slice(0, 40)}…` : 'no X-DVC-Signature', evidence: ev });
         if (typeof jws !== 'string' || !jws.includes('..')) continue;
         let header: Record<string, unknown> = {};
         try {
@@ -178,11 +179,11 @@ export const securityChecks: Check[] = [
         } catch {
           // reported below
         }
-        ctx.verify(header.b64 === false && Array.isArray(header.crit) && (header.crit as unknown[]).includes('b64'), { requirements: ['DVC-SIG-001'], message: 'The JWS header has b64: false and crit ["b64"] (RFC 7797)', expected: '{ b64: false, crit: ["b64"] }', found: JSON.stringify({ b64: header.b64, crit: header.crit }) });
-        ctx.verify(['RS256', 'PS256', 'ES256'].includes(String(header.alg)), { requirements: ['DVC-SIG-002'], message: 'The JWS alg is RS256, PS256 or ES256', expected: 'RS256 | PS256 | ES256', found: header.alg });
-        ctx.verify(Array.isArray(header.x5c) && header.x5c.length > 0, { requirements: ['DVC-SIG-003'], message: 'The JWS header carries x5c, leaf first', expected: 'x5c: [leaf, …]', found: Array.isArray(header.x5c) ? `${header.x5c.length} certificate(s)` : 'none' });
+        ctx.verify(header.b64 === false && Array.isArray(header.crit) && (header.crit as unknown[]).includes('b64'), { requirements: ['DVC-SIG-001'], message: 'The JWS header has b64: false and crit ["b64"] (RFC 7797)', expected: '{ b64: false, crit: ["b64"] }', found: JSON.stringify({ b64: header.b64, crit: header.crit }), evidence: ev });
+        ctx.verify(['RS256', 'PS256', 'ES256'].includes(String(header.alg)), { requirements: ['DVC-SIG-002'], message: 'The JWS alg is RS256, PS256 or ES256', expected: 'RS256 | PS256 | ES256', found: header.alg, evidence: ev });
+        ctx.verify(Array.isArray(header.x5c) && header.x5c.length > 0, { requirements: ['DVC-SIG-003'], message: 'The JWS header carries x5c, leaf first', expected: 'x5c: [leaf, …]', found: Array.isArray(header.x5c) ? `${header.x5c.length} certificate(s)` : 'none', evidence: ev });
         const report = await verifyMessage(jws, p.body ?? p.rawBody, { trustAnchors: ctx.env.portal.credentials.trustAnchorsPem, revocation: { mode: 'soft-fail', fetcher: ctx.env.portal.pki.fetcher } });
-        ctx.verify(report.indication === 'TOTAL_PASSED', { requirements: ['DVC-SIG-001', 'DVC-SIG-003'], message: `The signature on ${p.method} ${p.path} verifies over the JCS form of the body and chains to the government CA`, expected: 'TOTAL_PASSED', found: `${report.indication}${report.subIndication ? `/${report.subIndication}` : ''} ${report.messages.filter((m) => m.severity === 'error').map((m) => m.en).join('; ')}` });
+        ctx.verify(report.indication === 'TOTAL_PASSED', { requirements: ['DVC-SIG-001', 'DVC-SIG-003'], message: `The signature on ${p.method} ${p.path} verifies over the JCS form of the body and chains to the government CA`, expected: 'TOTAL_PASSED', found: `${report.indication}${report.subIndication ? `/${report.subIndication}` : ''} ${report.messages.filter((m) => m.severity === 'error').map((m) => m.en).join('; ')}`, evidence: ev });
       }
     },
   }),

@@ -198,3 +198,19 @@ export function verifyProblem(ctx: Ctx, res: HttpResponse, what: string): boolea
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Puts a request the system sent to the portal into the check's evidence. */
+export function observed(ctx: Ctx, r: PortalRequestRecord, label?: string): number {
+  return ctx.observe({
+    label: label ?? `sent by the system to the portal: ${r.operationId ?? r.path}`,
+    method: r.method,
+    url: `${ctx.env.portal.url}${r.path}`,
+    requestHeaders: r.headers,
+    requestBody: r.rawBody,
+    status: r.status,
+    responseHeaders: r.responseHeaders,
+    responseBody: r.responseBody,
+    at: r.at,
+    durationMs: r.durationMs,
+  });
+}

@@ -16,7 +16,9 @@ export interface PortalRequestRecord {
   body: unknown;
   rawBody: string;
   status: number;
+  responseHeaders: Record<string, string>;
   responseBody: string;
+  durationMs: number;
 }
 
 export interface SystemTokenOptions {
@@ -200,6 +202,8 @@ function toRecord(e: JournalEntry): PortalRequestRecord {
     body,
     rawBody,
     status: e.status,
+    responseHeaders: e.responseHeaders,
+    durationMs: e.durationMs,
     responseBody: typeof e.responseBody === 'string' ? e.responseBody : Buffer.from(e.responseBody).toString('utf8'),
   };
 }
