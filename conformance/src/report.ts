@@ -114,6 +114,7 @@ export function buildReport(options: BuildReportOptions): ConformanceReport {
   const now = options.now ?? options.finishedAt;
   const byRequirement = new Map<string, CheckResult[]>();
   for (const check of options.checks) {
+    if (check.notApplicable) continue;
     for (const id of check.requirements) {
       const list = byRequirement.get(id) ?? [];
       list.push(check);

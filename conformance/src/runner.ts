@@ -47,6 +47,8 @@ export interface CheckResult {
   durationMs: number;
   /** Not run here because it belongs to another shard (`--shard`). */
   deferred?: boolean;
+  /** Skipped because it does not apply to the profile, online level or binding: it covers nothing in this scope. */
+  notApplicable?: boolean;
 }
 
 export type ProgressEvent =
@@ -194,7 +196,7 @@ async function runCheck<Env>(check: CheckDefinition<Env>, options: RunChecksOpti
     durationMs: 0,
     attempts: [{ outcome, durationMs: 0, failures: [], passedAssertions: 0, failedRequirements: [], reason, stoppedEarly: false, notes: [], evidence: [] }],
   });
-  if (skipReason) return trivial('SKIP', skipReason);
+  if (skipReason) return { ...trivial('SKIP', skipReason), notApplicable: true };
   if (unreachable) return trivial('INCONCLUSIVE', unreachable);
   const attempts = [await runOnce(check, options, 0)];
   const first = attempts[0]!;

@@ -20,7 +20,7 @@ export const citizenRequestChecks: Check[] = [
     id: 'supplementation.requested-and-accepted',
     title: 'A dossier missing documents goes to status 5 with the request; a supplement brings it back to 4',
     area: 'supplementation',
-    requirements: ['DVC-SUPP-001', 'DVC-SUPP-002', 'DVC-CODE-005', 'DVC-SIG-001'],
+    requirements: ['DVC-SUPP-001', 'DVC-SUPP-002', 'DVC-CODE-005', 'DVC-SIG-001', 'DVC-SUPP-004'],
     run: async (ctx: Ctx) => {
       const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), files: false });
       const at5 = await syncedAt(ctx, MaHoSo, ['5'], ['DVC-SUPP-001']);
@@ -29,7 +29,10 @@ export const citizenRequestChecks: Check[] = [
       const res = await asPortal(ctx, { method: 'POST', path: `/v1/dossiers/${encodeURIComponent(MaHoSo)}/supplements`, body: supplement(ctx), label: 'submitSupplement at status 5' });
       ctx.verify(res.status === 202 || res.status === 200, { requirements: ['DVC-SUPP-002'], message: 'A supplement at status 5 is accepted', expected: 202, found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
       ctx.verify((res.json as { MaHoSo?: string } | undefined)?.MaHoSo === MaHoSo, { requirements: ['DVC-CODE-005'], message: 'The answer references the dossier by MaHoSo', expected: MaHoSo, found: (res.json as { MaHoSo?: string } | undefined)?.MaHoSo, response: res });
-      await syncedAt(ctx, MaHoSo, ['4', '6', '9', '10']);
+      const after = await syncedAt(ctx, MaHoSo, ['4', '6', '9', '10']);
+      const due = at5.dossier.NgayHenTra;
+      const request = (after.dossier.DanhSachHoSoBoSung ?? []) as { NgayHenTraMoi?: string }[];
+      ctx.verify(after.dossier.NgayHenTra !== due || request.some((r) => !!r.NgayHenTraMoi), { requirements: ['DVC-SUPP-004'], message: 'NgayHenTra is recomputed from the supplement and synced', expected: `a new NgayHenTra (was ${due})`, found: after.dossier.NgayHenTra });
     },
   }),
   check({

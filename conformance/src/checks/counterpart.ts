@@ -170,4 +170,32 @@ export const counterpartChecks: Check[] = [
       }
     },
   }),
+  check({
+    id: 'counterpart.dvcqg-envelope',
+    title: "Counterpart: the suite's dvcqg gateway answers error codes, looks dossiers up and keeps each account to its agency",
+    area: 'errors',
+    requirements: ['DVC-ERR-002', 'DVC-LKP-004', 'DVC-AUTH-007'],
+    bindings: ['dvcqg'],
+    counterpart: true,
+    run: async (ctx: Ctx) => {
+      const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
+      await syncedAt(ctx, MaHoSo, ['2', '4', '5', '6', '9', '10']);
+      const c = ctx.env.portal.credentials;
+      const login = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/dvcqg/login`, headers: MARK, body: { username: c.dvcqgUsername, password: c.dvcqgPassword }, label: 'dvcqgLogin' });
+      const session = (login.json as { session?: string } | undefined)?.session;
+      const code = (r: HttpResponse) => (r.json as { error_code?: unknown } | undefined)?.error_code;
+      ctx.require(login.status === 200 && typeof session === 'string', { requirements: ['DVC-ERR-002'], message: 'The dvcqg login answers a session', expected: '{ session, error_code: "0" }', found: login.text.slice(0, 160), response: login });
+      const mine = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/dvcqg/integration`, headers: MARK, body: { session, madonvi: c.agencyCode, service: 'TraCuuHoSo', MaHoSo }, label: 'TraCuuHoSo of a synced dossier' });
+      ctx.verify(['0', '00'].includes(String(code(mine))) && mine.text.includes(MaHoSo), { requirements: ['DVC-LKP-004', 'DVC-ERR-002'], message: 'TraCuuHoSo finds the synced dossier with error_code "0"/"00"', expected: 'error_code 0 and the dossier', found: mine.text.slice(0, 160), response: mine });
+      const unknown = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/dvcqg/integration`, headers: MARK, body: { session, madonvi: c.agencyCode, service: 'TraCuuHoSo', MaHoSo: `${c.agencyCode}-200101-9999` }, label: 'TraCuuHoSo of an unknown code' });
+      ctx.verify(code(unknown) === '03', { requirements: ['DVC-ERR-002'], message: 'An unknown dossier answers error_code "03"', expected: '"03"', found: code(unknown), response: unknown });
+      const foreign = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/dvcqg/integration`, headers: MARK, body: { session, madonvi: '000.00.00.G09', service: 'TraCuuHoSo', MaHoSo: `000.00.00.G09-200101-0001` }, label: "TraCuuHoSo for another agency's madonvi" });
+      ctx.verify(code(foreign) === '05', { requirements: ['DVC-AUTH-007', 'DVC-ERR-002'], message: 'Another agency\'s madonvi answers error_code "05"', expected: '"05"', found: code(foreign), response: foreign });
+      const stale = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/dvcqg/integration`, headers: MARK, body: { session: 'not-a-session', madonvi: c.agencyCode, service: 'TraCuuHoSo', MaHoSo }, label: 'TraCuuHoSo with an invalid session' });
+      ctx.verify(code(stale) === '01', { requirements: ['DVC-ERR-002'], message: 'An invalid session answers error_code "01"', expected: '"01"', found: code(stale), response: stale });
+      for (const r of [login, mine, unknown, foreign, stale]) {
+        ctx.verify(typeof code(r) === 'string' && typeof (r.json as { message?: unknown } | undefined)?.message === 'string', { requirements: ['DVC-ERR-002'], message: 'Every dvcqg answer carries error_code as a string and a message', expected: '{ error_code: "…", message: "…" }', found: r.text.slice(0, 120), response: r });
+      }
+    },
+  }),
 ];

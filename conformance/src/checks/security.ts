@@ -251,7 +251,7 @@ export const securityChecks: Check[] = [
     id: 'authentication.portal-token-obtained',
     title: 'The system obtains portal tokens with client credentials and a well-formed private_key_jwt',
     area: 'authentication',
-    requirements: ['DVC-AUTH-001', 'DVC-AUTH-002', 'DVC-AUTH-003', 'DVC-AUTH-004'],
+    requirements: ['DVC-AUTH-001', 'DVC-AUTH-002', 'DVC-AUTH-003', 'DVC-AUTH-004', 'DVC-AUTH-009'],
     bindings: ['rest'],
     run: async (ctx: Ctx) => {
       const procedure = await pickProcedure(ctx, { fees: false });
@@ -274,6 +274,8 @@ export const securityChecks: Check[] = [
         ctx.verify(['RS256', 'PS256', 'ES256'].includes(String(header.alg)), { requirements: ['DVC-AUTH-004'], message: 'The assertion is signed with RS256, PS256 or ES256', expected: 'RS256 | PS256 | ES256', found: header.alg });
         if (typeof payload.jti === 'string') jtis.push(payload.jti);
       }
+      const pushes = ctx.env.portal.requests().filter((r) => r.operationId === 'upsertDossier' || r.operationId === 'appendDossierEvents').length;
+      ctx.verify(tokenCalls.length <= Math.max(2, pushes / 4), { requirements: ['DVC-AUTH-009'], message: 'Access tokens are cached and reused, not requested for every call', expected: `far fewer token requests than pushes (${pushes})`, found: `${tokenCalls.length} token request(s)` });
       ctx.verify(new Set(jtis).size === jtis.length, { requirements: ['DVC-AUTH-003'], message: 'Each assertion has a jti of its own (never replayed)', expected: `${jtis.length} distinct jti`, found: `${new Set(jtis).size} distinct` });
     },
   }),
