@@ -20,14 +20,19 @@ export const citizenRequestChecks: Check[] = [
     id: 'supplementation.requested-and-accepted',
     title: 'A dossier missing documents goes to status 5 with the request; a supplement brings it back to 4',
     area: 'supplementation',
-    requirements: ['DVC-SUPP-001', 'DVC-SUPP-002', 'DVC-CODE-005', 'DVC-SIG-001', 'DVC-SUPP-004'],
+    requirements: ['DVC-SUPP-001', 'DVC-SUPP-002', 'DVC-SUPP-003', 'DVC-CODE-005', 'DVC-SIG-001', 'DVC-SUPP-004'],
     run: async (ctx: Ctx) => {
       const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), files: false });
       const at5 = await syncedAt(ctx, MaHoSo, ['5'], ['DVC-SUPP-001']);
       ctx.verify((at5.dossier.DanhSachHoSoBoSung ?? []).length > 0, { requirements: ['DVC-SUPP-001'], message: 'At status 5 the synced dossier lists what must be supplied (DanhSachHoSoBoSung)', expected: '≥ 1 request', found: JSON.stringify(at5.dossier.DanhSachHoSoBoSung ?? []).slice(0, 200) });
       ctx.verify(at5.history.some((s) => s.TrangThai === '5'), { requirements: ['DVC-SUPP-001'], message: 'The supplementation request is recorded as a step', expected: 'a step with TrangThai 5', found: at5.history.map((s) => s.TrangThai).join('→') });
-      const res = await asPortal(ctx, { method: 'POST', path: `/v1/dossiers/${encodeURIComponent(MaHoSo)}/supplements`, body: supplement(ctx), label: 'submitSupplement at status 5' });
+      const supplied = supplement(ctx);
+      const res = await asPortal(ctx, { method: 'POST', path: `/v1/dossiers/${encodeURIComponent(MaHoSo)}/supplements`, body: supplied, label: 'submitSupplement at status 5' });
       ctx.verify(res.status === 202 || res.status === 200, { requirements: ['DVC-SUPP-002'], message: 'A supplement at status 5 is accepted', expected: 202, found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
+      const fileId = supplied.TaiLieuNop[0]!.TepDinhKemId;
+      const view = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { authorization: `Bearer ${await ctx.env.portal.citizenToken(citizen(ctx))}` }, label: 'lookupDossier after the supplement' });
+      const shown = JSON.stringify((view.json as { dossier?: unknown } | undefined)?.dossier ?? {});
+      ctx.verify(shown.includes(fileId), { requirements: ['DVC-SUPP-003'], message: "The supplied file is part of the dossier in the owner's authenticated lookup", expected: `TepDinhKemId ${fileId} in TaiLieuNop or DanhSachHoSoBoSung`, found: shown.slice(0, 300), response: view });
       ctx.verify((res.json as { MaHoSo?: string } | undefined)?.MaHoSo === MaHoSo, { requirements: ['DVC-CODE-005'], message: 'The answer references the dossier by MaHoSo', expected: MaHoSo, found: (res.json as { MaHoSo?: string } | undefined)?.MaHoSo, response: res });
       const after = await syncedAt(ctx, MaHoSo, ['4', '6', '9', '10']);
       const due = at5.dossier.NgayHenTra;
