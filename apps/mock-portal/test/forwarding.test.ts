@@ -100,7 +100,8 @@ describe('the portal calling an agency system', () => {
     expect(fb).toMatchObject({ operationId: 'receiveFeedback', status: 202, responseValid: true });
     const access = await token(send, portal.url, creds);
     const auth = { authorization: `Bearer ${access}`, 'content-type': 'application/json' };
-    const put = await signedJson(creds, DOSSIER);
+    // The portal makes a payment only for a dossier whose synced record lists fees (DVC-PAY-001).
+    const put = await signedJson(creds, { ...DOSSIER, DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí', MaPhiLePhi: 'LP01', HinhThucThu: '2', Gia: 100000, LoaiPhiLePhi: '1' }] });
     expect((await send('PUT', `${portal.url}/v1/dossiers/${DOSSIER.MaHoSo}`, { headers: { ...auth, 'x-dvc-signature': put.signature }, body: put.body })).status).toBe(201);
     const created = await send('POST', `${portal.url}/v1/payments`, { headers: { ...auth, 'idempotency-key': 'pay-0001-key' }, body: JSON.stringify({ MaHoSo: DOSSIER.MaHoSo, DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí', Gia: 100000 }], returnUrl: 'https://dichvucong.thanhhoa.gov.vn/tt' }) });
     expect(created.status).toBe(201);

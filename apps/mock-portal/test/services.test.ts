@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockPortal, type MockPortal } from '../src/index.js';
 import { getJson, postJson, send } from './helpers.js';
-import { DOSSIER, register, signedJson, token, type Credentials } from './scenario.js';
+import { DOSSIER, register, signedJson, step, token, type Credentials } from './scenario.js';
 
 describe('catalogue, batches, feedback, evaluations, statistics', () => {
   let portal: MockPortal;
@@ -90,7 +90,7 @@ describe('catalogue, batches, feedback, evaluations, statistics', () => {
   });
 
   it('takes evaluations and statistics reports of the caller’s agency only', async () => {
-    const evaluation = { items: [{ MaHoSo: '000.00.06.H56-231027-0401', NgayDanhGia: '20251103150000', KenhDanhGia: '2', KetQua: '1', TieuChi: { TC01: 2 } }] };
+    const evaluation = { items: [{ MaHoSo: '000.00.06.H56-231027-0499', NgayDanhGia: '20251103150000', KenhDanhGia: '2', KetQua: '1', TieuChi: { TC01: 2 } }] };
     expect((await postJson(`${portal.url}/v1/evaluations`, evaluation, { ...h56, 'idempotency-key': 'eval-0001-key' })).body).toEqual({ accepted: 1 });
     expect((await postJson(`${portal.url}/v1/evaluations`, evaluation, { ...h22, 'idempotency-key': 'eval-0002-key' })).status).toBe(403);
     expect((await getJson(`${portal.url}/v1/evaluations`, h56)).body.items).toHaveLength(1);
@@ -102,5 +102,63 @@ describe('catalogue, batches, feedback, evaluations, statistics', () => {
     expect((await getJson(`${portal.url}${created.headers.location}`, h56)).body).toEqual(created.body);
     expect((await getJson(`${portal.url}${created.headers.location}`, h22)).status).toBe(403);
     expect((await postJson(`${portal.url}/v1/statistics/reports`, report, { ...h22, 'idempotency-key': 'rpt-0002-key' })).status).toBe(403);
+  });
+  const RETURN_URL = 'https://dichvucong.thanhhoa.gov.vn/thanh-toan/ket-qua';
+  const FEE = { TenPhiLePhi: 'Lệ phí đăng ký hộ kinh doanh', MaPhiLePhi: 'LP01', HinhThucThu: '2', Gia: 100000, LoaiPhiLePhi: '1' };
+
+  async function sync(dossier: Record<string, unknown>): Promise<void> {
+    const signed = await signedJson(creds, dossier);
+    const r = await send('PUT', `${portal.url}/v1/dossiers/${dossier.MaHoSo as string}`, { headers: { ...h56, 'content-type': 'application/json', 'x-dvc-signature': signed.signature }, body: signed.body });
+    expect(r.status).toBe(201);
+  }
+
+  async function walk(code: string, statuses: Array<'4' | '9' | '10'>): Promise<void> {
+    for (const [n, status] of statuses.entries()) {
+      const signed = await signedJson(creds, { events: [{ ...step(status, 'Xử lý', ['20231028090000', '20231030160000', '20231101090000'][n]!), MaHoSo: code }] });
+      const r = await postJson(`${portal.url}/v1/dossiers/${code}/events`, signed.body, { ...h56, 'idempotency-key': `walk-${code}-${status}`, 'x-dvc-signature': signed.signature });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+  }
+
+  it('refuses a payment for a dossier whose synced record lists no fees (DVC-PAY-001) and takes one that has fees', async () => {
+    const free = '000.00.06.H56-231027-0501';
+    const paid = '000.00.06.H56-231027-0502';
+    await sync({ ...DOSSIER, MaHoSo: free });
+    await sync({ ...DOSSIER, MaHoSo: paid, DanhSachLePhi: [FEE] });
+    const refused = await postJson(`${portal.url}/v1/payments`, { MaHoSo: free, DanhSachLePhi: [FEE], returnUrl: RETURN_URL }, { ...h56, 'idempotency-key': 'pay-free-0001' });
+    expect(refused.status).toBe(422);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body.errors[0]).toMatchObject({ pointer: '/MaHoSo', code: 'no-fee' });
+    const taken = await postJson(`${portal.url}/v1/payments`, { MaHoSo: paid, DanhSachLePhi: [FEE], returnUrl: RETURN_URL }, { ...h56, 'idempotency-key': 'pay-paid-0001' });
+    expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+    expect(taken.body).toMatchObject({ MaHoSo: paid, amount: 100000, currency: 'VND' });
+    expect(portal.store.payments.size).toBe(1);
+  });
+
+  it('refuses evaluating a dossier whose handling has not ended and a second evaluation of one dossier (DVC-EVAL-002)', async () => {
+    const open = '000.00.06.H56-231027-0601';
+    const ended = '000.00.06.H56-231027-0602';
+    await sync({ ...DOSSIER, MaHoSo: open });
+    await sync({ ...DOSSIER, MaHoSo: ended });
+    await walk(open, ['4']);
+    await walk(ended, ['4', '9', '10']);
+    const item = (MaHoSo: string) => ({ MaHoSo, NgayDanhGia: '20251103150000', KenhDanhGia: '2', KetQua: '1' });
+    const before = portal.store.evaluations.length;
+
+    const unfinished = await postJson(`${portal.url}/v1/evaluations`, { items: [item(ended), item(open)] }, { ...h56, 'idempotency-key': 'eval-open-0001' });
+    expect(unfinished.status).toBe(422);
+    expect(unfinished.body.errors[0]).toMatchObject({ pointer: '/items/1/MaHoSo', code: 'not-ended' });
+    expect(portal.store.evaluations.length).toBe(before); // the whole batch is refused
+
+    const twiceInOneBatch = await postJson(`${portal.url}/v1/evaluations`, { items: [item(ended), item(ended)] }, { ...h56, 'idempotency-key': 'eval-twice-0001' });
+    expect(twiceInOneBatch.status).toBe(422);
+    expect(twiceInOneBatch.body.errors[0]).toMatchObject({ pointer: '/items/1/MaHoSo', code: 'duplicate' });
+
+    const first = await postJson(`${portal.url}/v1/evaluations`, { items: [item(ended)] }, { ...h56, 'idempotency-key': 'eval-ended-0001' });
+    expect(first.status).toBe(202);
+    const second = await postJson(`${portal.url}/v1/evaluations`, { items: [item(ended)] }, { ...h56, 'idempotency-key': 'eval-ended-0002' });
+    expect(second.status).toBe(422);
+    expect(second.body.errors[0]).toMatchObject({ pointer: '/items/0/MaHoSo', code: 'duplicate' });
+    expect(portal.store.evaluations.filter((e) => e.MaHoSo === ended)).toHaveLength(1);
   });
 });

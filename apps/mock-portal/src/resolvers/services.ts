@@ -15,6 +15,9 @@ function forbidden(what: string, owner: string, caller: string): HttpProblem {
   return new HttpProblem(PROBLEM.forbidden, `${what} belongs to agency ${owner}, not to ${caller}.`);
 }
 
+/** TrangThaiHoSo values at which a dossier's handling has ended (DVC-EVAL-002). */
+const ENDED_STATUSES = new Set(['3', '7', '8', '9', '10']);
+
 /** Feedback, evaluations, statistics reports and payments. */
 export function serviceResolvers(store: PortalStore, clock: Clock, random: SeededRandom): Record<string, Resolver> {
   const answers = new Map<string, FeedbackAnswer>();
@@ -47,6 +50,24 @@ export function serviceResolvers(store: PortalStore, clock: Clock, random: Seede
             errors: [pointerError(`/items/${i}/MaHoSo`, 'forbidden', 'belongs to another agency', 'Hồ sơ thuộc cơ quan khác')],
           });
         }
+      });
+      // DVC-EVAL-002: an evaluation is of a dossier whose handling has ended, and a dossier has one
+      // owner evaluation. The portal knows a dossier's status only once it is synced, so an unknown
+      // dossier is taken as it is; every item the portal evaluates here counts as the owner's.
+      const evaluated = new Set(store.evaluations.map((e) => e.MaHoSo));
+      ctx.body.items.forEach((e, i) => {
+        const record = store.dossiers.get(e.MaHoSo);
+        if (record && !ENDED_STATUSES.has(record.dossier.TrangThaiHoSo)) {
+          throw new HttpProblem(PROBLEM.validation, `Evaluation ${i} is about dossier ${e.MaHoSo}, whose handling has not ended (TrangThaiHoSo ${record.dossier.TrangThaiHoSo}).`, {
+            errors: [pointerError(`/items/${i}/MaHoSo`, 'not-ended', 'dossier handling has not ended (status must be 3, 7, 8, 9 or 10)', 'Hồ sơ chưa kết thúc xử lý')],
+          });
+        }
+        if (evaluated.has(e.MaHoSo)) {
+          throw new HttpProblem(PROBLEM.validation, `Evaluation ${i}: dossier ${e.MaHoSo} already has its owner's evaluation.`, {
+            errors: [pointerError(`/items/${i}/MaHoSo`, 'duplicate', 'the dossier already has an owner evaluation', 'Hồ sơ đã được chủ hồ sơ đánh giá')],
+          });
+        }
+        evaluated.add(e.MaHoSo);
       });
       store.commit({ t: 'evaluations', items: ctx.body.items.map((e) => ({ ...e, agencyCode: dossierAgency(e.MaHoSo) })) });
       return { status: 202, body: { accepted: ctx.body.items.length } };
@@ -83,7 +104,14 @@ export function serviceResolvers(store: PortalStore, clock: Clock, random: Seede
       const agency = agencyOf(ctx);
       const code = ctx.body.MaHoSo;
       if (!ownsAgency(agency, dossierAgency(code))) throw forbidden(`Dossier ${code}`, dossierAgency(code), agency);
-      if (!store.dossiers.has(code)) throw new HttpProblem(PROBLEM.notFound, `No dossier ${code}: sync it before asking for its fees.`);
+      const record = store.dossiers.get(code);
+      if (!record) throw new HttpProblem(PROBLEM.notFound, `No dossier ${code}: sync it before asking for its fees.`);
+      // DVC-PAY-001: no payment for a dossier whose synced record charges nothing.
+      if (!record.dossier.DanhSachLePhi?.length) {
+        throw new HttpProblem(PROBLEM.validation, `Dossier ${code} lists no fees (DanhSachLePhi is empty): there is nothing to pay.`, {
+          errors: [pointerError('/MaHoSo', 'no-fee', 'the synced dossier lists no fees', 'Hồ sơ không có phí, lệ phí')],
+        });
+      }
       let paymentId: string;
       do paymentId = `PAY-${random.code(10)}`;
       while (store.payments.has(paymentId));
