@@ -3,7 +3,7 @@ import { importPKCS8, SignJWT } from 'jose';
 import { COUNTERPART_HEADER } from '../harness/portal-side.js';
 import type { HttpResponse } from '../evidence.js';
 import { signMessage } from '@dvc-kit/signature';
-import { check, pickProcedure, portalRecord, receive, syncedAt, type Check, type Ctx } from './support.js';
+import { check, nowPortal, pickProcedure, portalRecord, PROBLEM_JSON, receive, syncedAt, type Check, type Ctx } from './support.js';
 
 /*
  * Counterpart checks: requirements whose subject is the national portal. The suite is the
@@ -168,6 +168,57 @@ export const counterpartChecks: Check[] = [
         const read = await ctx.send({ url: `${ctx.env.portal.url}/v1/payments/${encodeURIComponent(p.paymentId)}`, headers, label: 'getPayment' });
         ctx.verify(read.status === 200 && (read.json as { amount?: number }).amount === total, { requirements: ['DVC-PAY-002', 'DVC-PAY-005'], message: 'The payment reads back with the same amount', expected: total, found: `${read.status} ${read.text.slice(0, 120)}`, response: read });
       }
+    },
+  }),
+  check({
+    id: 'counterpart.payment-refused-without-fees',
+    title: "Counterpart: the suite's portal refuses a payment for a dossier that charges no fee",
+    area: 'payment',
+    requirements: ['DVC-PAY-001'],
+    bindings: ['rest'],
+    online: ['full'],
+    counterpart: true,
+    run: async (ctx: Ctx) => {
+      const token = await systemToken(ctx, 'dossiers.write payments.write payments.read');
+      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      const free = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), files: false });
+      const synced = await syncedAt(ctx, free.MaHoSo, ['5']);
+      ctx.require((synced.dossier.DanhSachLePhi ?? []).length === 0, { requirements: ['DVC-PAY-001'], message: 'The dossier of a procedure without fees is synced with no DanhSachLePhi', expected: 'no fees', found: JSON.stringify(synced.dossier.DanhSachLePhi ?? []).slice(0, 160) });
+      // Fees the dossier does not charge: the portal must go by the synced record, not by the request.
+      const fees = [{ TenPhiLePhi: 'Lệ phí', MaPhiLePhi: 'LP01', HinhThucThu: '2', Gia: 100000, LoaiPhiLePhi: '1' }];
+      const res = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/v1/payments`, headers: { ...headers, 'idempotency-key': randomUUID() }, body: { MaHoSo: free.MaHoSo, DanhSachLePhi: fees, returnUrl: `${ctx.env.target}/thanh-toan` }, label: 'createPayment for a dossier without fees' });
+      const errors = (res.json as { errors?: { pointer?: unknown }[] } | undefined)?.errors ?? [];
+      ctx.verify(res.status === 422 && PROBLEM_JSON.test(res.headers['content-type'] ?? '') && errors.some((e) => typeof e.pointer === 'string'), { requirements: ['DVC-PAY-001'], message: 'createPayment for a dossier whose procedure has no fee answers 422 problem+json with a pointer', expected: '422 application/problem+json { errors: [{ pointer }] }', found: `${res.status} ${res.headers['content-type'] ?? ''} ${res.text.slice(0, 200)}`, response: res });
+    },
+  }),
+  check({
+    id: 'counterpart.evaluation-rules',
+    title: "Counterpart: the suite's portal takes one evaluation per finished dossier and refuses the rest",
+    area: 'evaluation',
+    requirements: ['DVC-EVAL-002'],
+    bindings: ['rest'],
+    counterpart: true,
+    run: async (ctx: Ctx) => {
+      const token = await systemToken(ctx, 'evaluations.write evaluations.read');
+      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      // A dossier missing documents waits at status 5 (handling not ended); a complete one runs to 10.
+      const open = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), files: false });
+      const done = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
+      await syncedAt(ctx, open.MaHoSo, ['5']);
+      await syncedAt(ctx, done.MaHoSo, ['10']);
+      const item = (MaHoSo: string) => ({ MaHoSo, NgayDanhGia: nowPortal(-1000), KenhDanhGia: '2', KetQua: '2' });
+      const submit = (MaHoSo: string, label: string) => ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/v1/evaluations`, headers: { ...headers, 'idempotency-key': randomUUID() }, body: { items: [item(MaHoSo)] }, label });
+      const pointerOf = (r: HttpResponse) => ((r.json as { errors?: { pointer?: unknown }[] } | undefined)?.errors ?? []).map((e) => e.pointer);
+
+      const unfinished = await submit(open.MaHoSo, 'submitEvaluations for a dossier at status 5');
+      ctx.verify(unfinished.status === 422 && pointerOf(unfinished).includes('/items/0/MaHoSo'), { requirements: ['DVC-EVAL-002'], message: 'An evaluation of a dossier whose handling has not ended is refused with 422 at /items/0/MaHoSo', expected: '422 with pointer /items/0/MaHoSo', found: `${unfinished.status} ${unfinished.text.slice(0, 200)}`, response: unfinished });
+      const first = await submit(done.MaHoSo, 'submitEvaluations for a dossier at status 10');
+      ctx.verify(first.status === 202 || first.status === 200, { requirements: ['DVC-EVAL-002'], message: 'The first evaluation of a finished dossier is accepted', expected: 202, found: `${first.status} ${first.text.slice(0, 200)}`, response: first });
+      const second = await submit(done.MaHoSo, 'submitEvaluations again for the same dossier');
+      ctx.verify(second.status === 422 && pointerOf(second).includes('/items/0/MaHoSo'), { requirements: ['DVC-EVAL-002'], message: 'A second evaluation of the same dossier is refused with 422 at /items/0/MaHoSo', expected: '422 with pointer /items/0/MaHoSo', found: `${second.status} ${second.text.slice(0, 200)}`, response: second });
+      const listed = await ctx.send({ url: `${ctx.env.portal.url}/v1/evaluations?limit=100`, headers, label: 'listEvaluations' });
+      const kept = ((listed.json as { items?: { MaHoSo?: string }[] } | undefined)?.items ?? []).filter((e) => e.MaHoSo === done.MaHoSo || e.MaHoSo === open.MaHoSo);
+      ctx.verify(listed.status === 200 && kept.length === 1 && kept[0]!.MaHoSo === done.MaHoSo, { requirements: ['DVC-EVAL-002'], message: 'The portal keeps only the one accepted evaluation', expected: `one evaluation, of ${done.MaHoSo}`, found: `${listed.status} ${JSON.stringify(kept).slice(0, 200)}`, response: listed });
     },
   }),
   check({

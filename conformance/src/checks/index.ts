@@ -5,6 +5,7 @@ import { counterpartChecks } from './counterpart.js';
 import { exclusiveChecks } from './exclusive.js';
 import { lookupChecks } from './lookup.js';
 import { receptionChecks } from './reception.js';
+import { reportChecks } from './reports.js';
 import { securityChecks } from './security.js';
 
 /** Every check of the suite, in a stable order (shards split this list). */
@@ -14,6 +15,7 @@ export const allChecks: readonly Check[] = Object.freeze([
   ...lookupChecks,
   ...citizenRequestChecks,
   ...contractChecks,
+  ...reportChecks,
   ...counterpartChecks,
   ...exclusiveChecks,
 ]);
