@@ -66,6 +66,12 @@ export class DossierService {
         errors: [pointerError(`${at}/TrangThaiHoSo`, 'illegal-transition', detail, 'Chuyển trạng thái hồ sơ không hợp lệ')],
       });
     }
+    // DVC-RCV-007: a dossier not received (status 3) states why in GhiChu.
+    if (to === '3' && !dossier.GhiChu?.trim()) {
+      throw new HttpProblem(PROBLEM.validation, `Dossier ${dossier.MaHoSo} is not received (TrangThaiHoSo 3) but GhiChu gives no reason.`, {
+        errors: [pointerError(`${at}/GhiChu`, 'reason-required', 'a dossier not received (status 3) must state the reason', 'Hồ sơ không được tiếp nhận phải nêu lý do')],
+      });
+    }
     if (!previous) return { outcome: 'created' };
     return { outcome: sameJson(previous.dossier, dossier) ? 'unchanged' : 'updated', previous };
   }

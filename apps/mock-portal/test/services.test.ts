@@ -161,4 +161,22 @@ describe('catalogue, batches, feedback, evaluations, statistics', () => {
     expect(second.body.errors[0]).toMatchObject({ pointer: '/items/0/MaHoSo', code: 'duplicate' });
     expect(portal.store.evaluations.filter((e) => e.MaHoSo === ended)).toHaveLength(1);
   });
+  it('refuses a dossier not received (status 3) whose GhiChu gives no reason (DVC-RCV-007)', async () => {
+    const code = '000.00.06.H56-231027-0701';
+    await sync({ ...DOSSIER, MaHoSo: code, TrangThaiHoSo: '1' });
+    const put = async (dossier: Record<string, unknown>) => {
+      const signed = await signedJson(creds, dossier);
+      const r = await send('PUT', `${portal.url}/v1/dossiers/${code}`, { headers: { ...h56, 'content-type': 'application/json', 'x-dvc-signature': signed.signature }, body: signed.body });
+      return { status: r.status, body: JSON.parse(r.text) };
+    };
+    for (const GhiChu of [undefined, '  ']) {
+      const refused = await put({ ...DOSSIER, MaHoSo: code, TrangThaiHoSo: '3', ...(GhiChu === undefined ? {} : { GhiChu }) });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors[0]).toMatchObject({ pointer: '/GhiChu', code: 'reason-required' });
+    }
+    expect(portal.store.dossiers.get(code)!.dossier.TrangThaiHoSo).toBe('1');
+    const taken = await put({ ...DOSSIER, MaHoSo: code, TrangThaiHoSo: '3', GhiChu: 'Thành phần hồ sơ không đúng quy định.' });
+    expect(taken.status).toBe(200);
+    expect(portal.store.dossiers.get(code)!.dossier.TrangThaiHoSo).toBe('3');
+  });
 });
