@@ -192,6 +192,34 @@ export const counterpartChecks: Check[] = [
     },
   }),
   check({
+    id: 'counterpart.not-received-needs-reason',
+    title: "Counterpart: the suite's portal refuses a dossier at status 3 (not received) that gives no reason",
+    area: 'reception',
+    requirements: ['DVC-RCV-007'],
+    bindings: ['rest'],
+    counterpart: true,
+    run: async (ctx: Ctx) => {
+      const c = ctx.env.portal.credentials;
+      const token = await systemToken(ctx, 'dossiers.write dossiers.read');
+      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      const template = await syncedAt(ctx, (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) })).MaHoSo, ['2', '4', '5', '9', '10']);
+      // A code of the system's agency dated 2020-01-01, a day the system under test numbers nothing on now.
+      const MaHoSo = `${c.agencyCode}-200101-${ctx.random.digits(4)}`;
+      const { GhiChu: _reason, DanhSachHoSoBoSung: _requests, ...rest } = template.dossier;
+      const put = async (dossier: Record<string, unknown>, label: string) => {
+        const signature = await signMessage(dossier, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
+        return ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body: dossier, label });
+      };
+      const created = await put({ ...rest, MaHoSo, TrangThaiHoSo: '1' }, 'upsertDossier at status 1');
+      if (created.status !== 201) ctx.inconclusive(`the suite could not create a dossier at status 1 on its portal (${created.status} ${created.text.slice(0, 160)})`);
+      const silent = await put({ ...rest, MaHoSo, TrangThaiHoSo: '3' }, 'upsertDossier at status 3 without GhiChu');
+      const pointers = ((silent.json as { errors?: { pointer?: unknown }[] } | undefined)?.errors ?? []).map((e) => e.pointer);
+      ctx.verify(silent.status === 422 && pointers.includes('/GhiChu'), { requirements: ['DVC-RCV-007'], message: 'A dossier not received (status 3) with no reason in GhiChu is refused with a validation error at /GhiChu', expected: '422 with pointer /GhiChu', found: `${silent.status} ${silent.text.slice(0, 200)}`, response: silent });
+      const reasoned = await put({ ...rest, MaHoSo, TrangThaiHoSo: '3', GhiChu: 'Thành phần hồ sơ không đúng quy định.' }, 'upsertDossier at status 3 with the reason');
+      ctx.verify(reasoned.status === 200, { requirements: ['DVC-RCV-007'], message: 'The same dossier at status 3 with its reason in GhiChu is accepted', expected: 200, found: `${reasoned.status} ${reasoned.text.slice(0, 200)}`, response: reasoned });
+    },
+  }),
+  check({
     id: 'counterpart.evaluation-rules',
     title: "Counterpart: the suite's portal takes one evaluation per finished dossier and refuses the rest",
     area: 'evaluation',
