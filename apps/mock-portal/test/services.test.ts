@@ -102,6 +102,11 @@ describe('catalogue, batches, feedback, evaluations, statistics', () => {
     expect((await getJson(`${portal.url}${created.headers.location}`, h56)).body).toEqual(created.body);
     expect((await getJson(`${portal.url}${created.headers.location}`, h22)).status).toBe(403);
     expect((await postJson(`${portal.url}/v1/statistics/reports`, report, { ...h22, 'idempotency-key': 'rpt-0002-key' })).status).toBe(403);
+    const again = await postJson(`${portal.url}/v1/statistics/reports`, { ...report, totals: { ...report.totals, received: 11, onTime: 10 } }, { ...h56, 'idempotency-key': 'rpt-0003-key' });
+    expect(again.status).toBe(201);
+    expect(again.body.reportId).toBe(created.body.reportId); // the resubmission for the same period replaces the first (DVC-STAT-002)
+    expect((await getJson(`${portal.url}${created.headers.location}`, h56)).body.totals).toMatchObject({ received: 11, onTime: 10 });
+    expect([...portal.store.reports.values()].filter((r) => r.period.from === '2025-07-01')).toHaveLength(1);
   });
   const RETURN_URL = 'https://dichvucong.thanhhoa.gov.vn/thanh-toan/ket-qua';
   const FEE = { TenPhiLePhi: 'Lệ phí đăng ký hộ kinh doanh', MaPhiLePhi: 'LP01', HinhThucThu: '2', Gia: 100000, LoaiPhiLePhi: '1' };

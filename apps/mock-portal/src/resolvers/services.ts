@@ -87,9 +87,8 @@ export function serviceResolvers(store: PortalStore, clock: Clock, random: Seede
       if (ctx.body.period.from > ctx.body.period.to) {
         throw new HttpProblem(PROBLEM.validation, 'period.from is after period.to.', { errors: [pointerError('/period/from', 'range', 'must not be after period.to', 'Ngày bắt đầu sau ngày kết thúc')] });
       }
-      const base = `RPT-${ctx.body.agencyCode.replace(/\./g, '')}-${ctx.body.period.from.replace(/-/g, '')}-${ctx.body.period.to.replace(/-/g, '')}`;
-      let reportId = base;
-      for (let n = 2; store.reports.has(reportId); n++) reportId = `${base}-${n}`;
+      // DVC-STAT-002: one report per agency and period; a resubmission replaces the earlier one.
+      const reportId = `RPT-${ctx.body.agencyCode.replace(/\./g, '')}-${ctx.body.period.from.replace(/-/g, '')}-${ctx.body.period.to.replace(/-/g, '')}`;
       const report: StatisticsReport = { ...ctx.body, reportId };
       store.commit({ t: 'report', report });
       return { status: 201, headers: { location: `/v1/statistics/reports/${reportId}` }, body: report };
