@@ -220,6 +220,30 @@ export const counterpartChecks: Check[] = [
     },
   }),
   check({
+    id: 'counterpart.report-resubmission-replaces',
+    title: "Counterpart: the suite's portal replaces a statistics report resubmitted for the same period",
+    area: 'statistics',
+    requirements: ['DVC-STAT-002'],
+    bindings: ['rest'],
+    counterpart: true,
+    run: async (ctx: Ctx) => {
+      const token = await systemToken(ctx, 'statistics.write statistics.read');
+      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      // A quarter long past, so the reports the system itself sends are left alone.
+      const period = { kind: 'quarter', from: '2020-01-01', to: '2020-03-31' };
+      const report = (received: number) => ({ agencyCode: ctx.env.portal.agencyCode, period, totals: { received, online: received, onTime: received, late: 0, inProgress: 0, onlineRate: 1 }, procedures: [] });
+      const submit = (received: number, label: string) => ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/v1/statistics/reports`, headers: { ...headers, 'idempotency-key': randomUUID() }, body: report(received), label });
+      const first = await submit(10, 'submitStatisticsReport for 2020-Q1');
+      const location = first.headers.location;
+      if (first.status !== 201 || !location) ctx.inconclusive(`the suite could not submit a report to its portal (${first.status} ${first.text.slice(0, 160)})`);
+      const second = await submit(12, 'submitStatisticsReport for 2020-Q1 again, other figures');
+      ctx.verify(second.status === 201 || second.status === 200, { requirements: ['DVC-STAT-002'], message: 'A report resubmitted for the same period is accepted', expected: 201, found: `${second.status} ${second.text.slice(0, 200)}`, response: second });
+      const read = await ctx.send({ url: new URL(location, ctx.env.portal.url).href, headers, label: 'getStatisticsReport of the first submission' });
+      const totals = (read.json as { totals?: { received?: number } } | undefined)?.totals;
+      ctx.verify(read.status === 200 && totals?.received === 12, { requirements: ['DVC-STAT-002'], message: 'The period’s report is now the resubmitted one (it replaced the first)', expected: 'totals.received 12', found: `${read.status} ${read.text.slice(0, 200)}`, response: read });
+    },
+  }),
+  check({
     id: 'counterpart.evaluation-rules',
     title: "Counterpart: the suite's portal takes one evaluation per finished dossier and refuses the rest",
     area: 'evaluation',
