@@ -1,22 +1,8 @@
-import { nationalPortalDocument } from '@dvc-kit/spec';
+import { nationalPortalDocument, problemTypes } from '@dvc-kit/spec';
 import type { ProblemError } from '@dvc-kit/spec';
 
 /** Problem type URIs of the standard (`x-problem-types` of national-portal.yaml). */
-export const PROBLEM = {
-  malformed: 'https://dvc-kit.dev/problems/malformed-request',
-  validation: 'https://dvc-kit.dev/problems/validation',
-  unauthorized: 'https://dvc-kit.dev/problems/unauthorized',
-  forbidden: 'https://dvc-kit.dev/problems/forbidden',
-  signatureInvalid: 'https://dvc-kit.dev/problems/signature-invalid',
-  notFound: 'https://dvc-kit.dev/problems/not-found',
-  illegalTransition: 'https://dvc-kit.dev/problems/illegal-transition',
-  conflict: 'https://dvc-kit.dev/problems/conflict',
-  idempotencyKeyReused: 'https://dvc-kit.dev/problems/idempotency-key-reused',
-  payloadTooLarge: 'https://dvc-kit.dev/problems/payload-too-large',
-  rateLimited: 'https://dvc-kit.dev/problems/rate-limited',
-  unavailable: 'https://dvc-kit.dev/problems/unavailable',
-  internal: 'https://dvc-kit.dev/problems/internal',
-} as const;
+export const PROBLEM = problemTypes;
 
 export type ProblemType = (typeof PROBLEM)[keyof typeof PROBLEM];
 

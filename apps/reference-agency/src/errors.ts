@@ -1,3 +1,4 @@
+import { problemTypes } from '@dvc-kit/spec';
 import type { ValidationIssue } from '@dvc-kit/validators';
 
 /** Base class of every error the reference agency raises; `code` is stable. */
@@ -20,21 +21,7 @@ export class ConfigError extends AgencyError {
 }
 
 /** Problem types of the standard (the `x-problem-types` table of the spec). */
-export const PROBLEM = {
-  malformed: 'https://dvc-kit.dev/problems/malformed-request',
-  validation: 'https://dvc-kit.dev/problems/validation',
-  unauthorized: 'https://dvc-kit.dev/problems/unauthorized',
-  forbidden: 'https://dvc-kit.dev/problems/forbidden',
-  signatureInvalid: 'https://dvc-kit.dev/problems/signature-invalid',
-  notFound: 'https://dvc-kit.dev/problems/not-found',
-  illegalTransition: 'https://dvc-kit.dev/problems/illegal-transition',
-  conflict: 'https://dvc-kit.dev/problems/conflict',
-  idempotencyKeyReused: 'https://dvc-kit.dev/problems/idempotency-key-reused',
-  payloadTooLarge: 'https://dvc-kit.dev/problems/payload-too-large',
-  rateLimited: 'https://dvc-kit.dev/problems/rate-limited',
-  unavailable: 'https://dvc-kit.dev/problems/unavailable',
-  internal: 'https://dvc-kit.dev/problems/internal',
-} as const;
+export const PROBLEM = problemTypes;
 
 export interface ProblemBody {
   type: string;

@@ -5,3 +5,4 @@ export * from './reference/index.js';
 export * from './requirements/index.js';
 export { requirements } from './requirements/data.js';
 export { specSummary } from './summary.js';
+export * from './problem-types.js';

@@ -7,6 +7,7 @@ import {
   isLegalTransition,
   listOperations,
   nationalPortalDocument,
+  problemTypes,
   requirements,
   type DocumentName,
   type OpenApiDocument,
@@ -118,6 +119,10 @@ describe.each(documents)('%s document', (name, doc) => {
 });
 
 describe('problem types', () => {
+  it('problemTypes names exactly the URIs of the x-problem-types table', () => {
+    expect(Object.values(problemTypes).sort()).toEqual(Object.keys(nationalPortalDocument['x-problem-types'] as object).sort());
+  });
+
   it('are the same table in both documents, and every dvcqg error code names one of them', () => {
     const portal = nationalPortalDocument['x-problem-types'] as Record<string, { status: number; dvcqg?: string }>;
     const agency = agencySystemDocument['x-problem-types'] as Record<string, { status: number }>;
