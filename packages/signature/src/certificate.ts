@@ -40,6 +40,7 @@ export const OID = {
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
   qcStatements: '1.3.6.1.5.5.7.1.3',
+  ekuServerAuth: '1.3.6.1.5.5.7.3.1',
   ekuTimeStamping: '1.3.6.1.5.5.7.3.8',
   ekuOcspSigning: '1.3.6.1.5.5.7.3.9',
   ocsp: '1.3.6.1.5.5.7.48.1',

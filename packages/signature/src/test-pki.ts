@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, generateKeyPair, randomBytes, type KeyObject, type webcrypto } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv4, isIPv6, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -60,6 +60,12 @@ export interface IssueEndEntityOptions {
   extendedKeyUsage?: string[];
   /** Extra extensions, e.g. an unknown critical one. `value` is the DER of extnValue's content. */
   extensions?: { oid: string; critical: boolean; value: Uint8Array }[];
+  /**
+   * Subject alternative names (RFC 5280 §4.2.1.6), for TLS server certificates: DNS names
+   * and IPv4 / IPv6 addresses. With them and no explicit usages, the certificate gets
+   * keyUsage digitalSignature + keyEncipherment and extendedKeyUsage serverAuth.
+   */
+  subjectAltNames?: { dns?: string[]; ip?: string[] };
 }
 
 export interface CreateTestPkiOptions {
@@ -211,6 +217,47 @@ function uri(url: string): pkijs.GeneralName {
   return new pkijs.GeneralName({ type: 6, value: url });
 }
 
+const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** dNSName (IA5String) and iPAddress (OCTET STRING of 4 or 16 bytes) general names. */
+function altNames(san: { dns?: string[]; ip?: string[] }): pkijs.GeneralName[] {
+  const names: pkijs.GeneralName[] = [];
+  for (const dns of san.dns ?? []) {
+    if (typeof dns !== 'string' || dns.length > 253 || !DNS_NAME.test(dns)) throw new SignatureInputError(`subjectAltNames.dns: "${dns}" is not a DNS host name`);
+    names.push(new pkijs.GeneralName({ type: 2, value: dns.toLowerCase() }));
+  }
+  for (const ip of san.ip ?? []) {
+    const bytes = ipBytes(ip);
+    if (!bytes) throw new SignatureInputError(`subjectAltNames.ip: "${ip}" is not an IPv4 or IPv6 address`);
+    names.push(new pkijs.GeneralName({ type: 7, value: new asn1js.OctetString({ valueHex: toArrayBuffer(bytes) }) }));
+  }
+  return names;
+}
+
+function ipBytes(ip: string): Uint8Array | undefined {
+  if (typeof ip !== 'string') return undefined;
+  if (isIPv4(ip)) return new Uint8Array(ip.split('.').map(Number));
+  if (!isIPv6(ip)) return undefined;
+  // Expand "::" and an embedded IPv4 tail into eight 16-bit groups.
+  let text = ip.split('%')[0]!;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const b = v4[1]!.split('.').map(Number);
+    text = text.slice(0, -v4[1]!.length) + `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  const out = new Uint8Array(16);
+  groups.forEach((g, i) => {
+    const n = parseInt(g, 16);
+    out[i * 2] = n >> 8;
+    out[i * 2 + 1] = n & 0xff;
+  });
+  return out;
+}
+
 interface CertSpec {
   subject: pkijs.RelativeDistinguishedNames;
   publicKey: KeyObject;
@@ -226,6 +273,7 @@ interface CertSpec {
   ocspUrl?: string;
   hash?: HashName;
   extra?: { oid: string; critical: boolean; value: Uint8Array }[];
+  altNames?: pkijs.GeneralName[];
 }
 
 async function makeCertificate(spec: CertSpec): Promise<ParsedCertificate> {
@@ -259,6 +307,10 @@ async function makeCertificate(spec: CertSpec): Promise<ParsedCertificate> {
   }
   if (spec.ocspUrl) {
     extensions.push(extension(OID.authorityInfoAccess, false, new pkijs.InfoAccess({ accessDescriptions: [new pkijs.AccessDescription({ accessMethod: OID.ocsp, accessLocation: uri(spec.ocspUrl) })] })));
+  }
+  if (spec.altNames?.length) {
+    // Critical only when the subject is empty (RFC 5280 §4.2.1.6); ours always has a CN.
+    extensions.push(extension(OID.subjectAltName, false, new pkijs.GeneralNames({ names: spec.altNames })));
   }
   for (const e of spec.extra ?? []) extensions.push(new pkijs.Extension({ extnID: e.oid, critical: e.critical, extnValue: toArrayBuffer(e.value) }));
   cert.extensions = extensions;
@@ -367,6 +419,8 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
       if (!o?.subject?.commonName) throw new SignatureInputError('issueEndEntity needs subject.commonName');
       const ca = all[o.issuer ?? 'publicCa'];
       if (!ca || ca.name === 'root') throw new SignatureInputError(`unknown issuer "${o.issuer}"; expected governmentCa or publicCa`);
+      const san = o.subjectAltNames ? altNames(o.subjectAltNames) : [];
+      const server = san.length > 0;
       const key = o.privateKey ?? (await newKey(o.keyAlgorithm ?? 'EC', o.rsaBits));
       const notBefore = o.notBefore ?? validFrom;
       const cert = await makeCertificate({
@@ -376,8 +430,10 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
         notBefore,
         // Two years, and at least a year from now even in a PKI back-dated with validFrom.
         notAfter: o.notAfter ?? new Date(Math.max(notBefore.getTime() + 2 * 365 * DAY, Date.now() + 365 * DAY)),
-        keyUsage: o.keyUsage ?? ['digitalSignature', 'nonRepudiation'],
-        ...(o.extendedKeyUsage ? { extendedKeyUsage: o.extendedKeyUsage } : {}),
+        // keyEncipherment: TLS RSA key exchange; harmless for EC keys, which use ECDHE.
+        keyUsage: o.keyUsage ?? (server ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature', 'nonRepudiation']),
+        ...(o.extendedKeyUsage ? { extendedKeyUsage: o.extendedKeyUsage } : server ? { extendedKeyUsage: [OID.ekuServerAuth] } : {}),
+        ...(server ? { altNames: san } : {}),
         crlUrl: urls.crl[ca.name],
         ocspUrl: urls.ocsp[ca.name as 'governmentCa' | 'publicCa'],
         ...(o.hash ? { hash: o.hash } : {}),
