@@ -2,24 +2,17 @@
 // peak RSS it reports is what the built client needs to sync, and nothing else.
 import { createTestPki } from '@dvc-kit/signature';
 import { createNationalPortalClient, fileCheckpoint } from '@dvc-kit/client';
+import { schemaExamples } from '@dvc-kit/spec';
 
 const [url, countText, batchText, concurrencyText, checkpointPath] = process.argv.slice(2);
 const count = Number(countText);
 
+// The spec's Dossier example, cut to the fields a status sync carries.
+const { MaTTHC, TenTTHC, KenhThucHien, ChuHoSo, LoaiDoiTuong, DinhDanhCHS, NgayTiepNhan, NgayHenTra } = schemaExamples('national-portal', 'Dossier')[0];
+
 function* generateDossiers(n) {
   for (let i = 0; i < n; i++) {
-    yield {
-      MaHoSo: `000.00.06.H56-231027-${String(i).padStart(7, '0')}`,
-      MaTTHC: '1.001612',
-      TenTTHC: 'Đăng ký thành lập hộ kinh doanh',
-      KenhThucHien: '2',
-      ChuHoSo: 'Lê Thị Hồng Nhung',
-      LoaiDoiTuong: '1',
-      DinhDanhCHS: [{ LoaiDinhDanh: '1', SoDinhDanh: '038190004521' }],
-      NgayTiepNhan: '20231027083015',
-      NgayHenTra: '20231101170000',
-      TrangThaiHoSo: '2',
-    };
+    yield { MaHoSo: `000.00.06.H56-231027-${String(i).padStart(7, '0')}`, MaTTHC, TenTTHC, KenhThucHien, ChuHoSo, LoaiDoiTuong, DinhDanhCHS, NgayTiepNhan, NgayHenTra, TrangThaiHoSo: '2' };
   }
 }
 

@@ -1,21 +1,12 @@
 import type { Credential, CredentialProvider } from '@dvc-kit/auth';
-import type { Dossier } from '@dvc-kit/spec';
+import { schemaExamples, type Dossier } from '@dvc-kit/spec';
+
+/** The spec's own Dossier example: valid by construction, written once. */
+const [example] = schemaExamples<Dossier>('national-portal', 'Dossier');
 
 /** A valid dossier with a unique code per sequence number. */
 export function makeDossier(seq: number, overrides: Partial<Dossier> = {}): Dossier {
-  return {
-    MaHoSo: `000.00.06.H56-231027-${String(seq).padStart(6, '0')}`,
-    MaTTHC: '1.001612',
-    TenTTHC: 'Đăng ký thành lập hộ kinh doanh',
-    KenhThucHien: '2',
-    ChuHoSo: 'Lê Thị Hồng Nhung',
-    LoaiDoiTuong: '1',
-    DinhDanhCHS: [{ LoaiDinhDanh: '1', SoDinhDanh: '038190004521' }],
-    NgayTiepNhan: '20231027083015',
-    NgayHenTra: '20231101170000',
-    TrangThaiHoSo: '2',
-    ...overrides,
-  };
+  return { ...structuredClone(example!), MaHoSo: `000.00.06.H56-231027-${String(seq).padStart(6, '0')}`, TrangThaiHoSo: '2', ...overrides };
 }
 
 export async function* dossierSource(count: number, start = 0): AsyncGenerator<Dossier> {

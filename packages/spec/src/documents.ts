@@ -89,3 +89,17 @@ export function findOperation(operationId: string): OperationInfo | undefined {
   }
   return undefined;
 }
+
+/**
+ * The examples a component schema carries in the bundled document, as fresh copies: sample
+ * data that is valid by construction (a test checks every example against its schema), for
+ * tests, benchmarks and demos that need a record without writing one out again.
+ *
+ * @example
+ * const [dossier] = schemaExamples<Dossier>('national-portal', 'Dossier');
+ */
+export function schemaExamples<T = unknown>(name: DocumentName, schema: string): T[] {
+  const component = getDocument(name).components.schemas?.[schema] as { examples?: unknown[] } | undefined;
+  if (!component) throw new RangeError(`No component schema "${schema}" in the ${name} document.`);
+  return (component.examples ?? []).map((e) => structuredClone(e) as T);
+}

@@ -1,3 +1,4 @@
+import { schemaExamples, type Dossier } from '@dvc-kit/spec';
 import { describe, expect, it } from 'vitest';
 import { UnknownOperationError, UnknownSchemaError } from './errors.js';
 import { isDossier, isProblem } from './generated/guards.js';
@@ -5,18 +6,8 @@ import { operationIds, schemaNames, validate, validateRequest, validateResponse 
 import type { OperationId, SchemaName } from './validate.js';
 
 
-const dossier = {
-  MaHoSo: '000.00.06.H56-231027-0361',
-  MaTTHC: '1.001612',
-  TenTTHC: 'Đăng ký thành lập hộ kinh doanh',
-  KenhThucHien: '2',
-  ChuHoSo: 'Lê Thị Hồng Nhung',
-  LoaiDoiTuong: '1',
-  DinhDanhCHS: [{ LoaiDinhDanh: '1', SoDinhDanh: '038190004521' }],
-  NgayTiepNhan: '20231027083015',
-  NgayHenTra: '20231101170000',
-  TrangThaiHoSo: '2',
-};
+// The spec's own example: valid by construction, written once.
+const [dossier] = schemaExamples<Dossier>('national-portal', 'Dossier') as [Dossier];
 const signature = 'eyJhbGciOiJFUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il0sIng1YyI6WyJNSUlCLi4uIl19..MEUCIQDx3k';
 
 describe('validate', () => {
