@@ -5,7 +5,7 @@ import { toHar } from './har.js';
 import type { JournalQuery } from './journal.js';
 import type { MockPortalCore } from './portal.js';
 import { publicView, registerSystem, type SystemRegistration } from './systems.js';
-import { findTestCitizen, TEST_CITIZENS } from './test-citizens.js';
+import { CitizenRegistryError, TEST_CITIZENS } from './test-citizens.js';
 import type { PortalRequest, PortalResponse } from './types.js';
 
 export type AdminRoute = (req: PortalRequest, match: RegExpExecArray, body: unknown) => Promise<{ status: number; body: unknown; contentType?: string }>;
@@ -47,11 +47,14 @@ export class AdminApi {
       if ((body as { retire?: boolean } | undefined)?.retire) await core.keys.retire(1);
       return { status: 200, body: { kid, jwks: core.keys.jwks() } };
     });
-    this.add('GET', /^\/__admin\/citizens$/, async () => ({ status: 200, body: { items: TEST_CITIZENS } }));
+    this.add('GET', /^\/__admin\/citizens$/, async () => ({ status: 200, body: { items: core.oidc.citizens.list() } }));
+    // Test citizens of this portal: add one, change its claims (shown at its next sign-in).
+    this.add('POST', /^\/__admin\/citizens$/, async (_r, _m, body) => citizenAnswer(201, () => core.oidc.citizens.add(body as never)));
+    this.add('PATCH', /^\/__admin\/citizens\/([^/]+)$/, async (_r, m, body) => citizenAnswer(200, () => core.oidc.citizens.update(decodeURIComponent(m[1]!), body as never)));
     this.add('POST', /^\/__admin\/citizen-tokens$/, async (_r, _m, body) => {
       const { clientId, citizen } = (body ?? {}) as { clientId?: string; citizen?: string };
       if (!clientId || !core.store.systems.has(clientId)) throw new MockPortalError('MOCK_SYSTEM_UNKNOWN', `no registered system ${JSON.stringify(clientId)}`);
-      const person = findTestCitizen(citizen ?? TEST_CITIZENS[0]!.sub);
+      const person = core.oidc.citizens.find(citizen ?? TEST_CITIZENS[0]!.sub);
       if (!person) throw new MockPortalError('MOCK_SYSTEM_INVALID', `no test citizen ${JSON.stringify(citizen)}`);
       return { status: 201, body: { access_token: await core.oidc.citizenAccessToken(clientId, person), token_type: 'Bearer', citizen: person } };
     });
@@ -122,6 +125,15 @@ export class AdminApi {
       }
     }
     return allowed ? adminProblem(405, 'MOCK_ADMIN_METHOD', `${req.method} is not allowed on ${req.path}`) : adminProblem(404, 'MOCK_ADMIN_NOT_FOUND', `no admin route ${req.path}`);
+  }
+}
+
+function citizenAnswer(status: number, change: () => unknown): { status: number; body: unknown; contentType?: string } {
+  try {
+    return { status, body: change() };
+  } catch (e) {
+    if (!(e instanceof CitizenRegistryError)) throw e;
+    return { status: e.status, body: { type: `https://dvc-kit.dev/problems/mock-admin/${e.code}`, title: 'Admin request refused', status: e.status, detail: e.message, code: e.code }, contentType: 'application/problem+json' };
   }
 }
 

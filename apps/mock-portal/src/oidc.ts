@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import { HttpProblem, PROBLEM } from './problem.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { PortalStore, RegisteredSystem } from './store.js';
-import { findTestCitizen, TEST_CITIZENS } from './test-citizens.js';
+import { CitizenRegistry } from './test-citizens.js';
 import { OAuthError } from './tokens.js';
 
 interface PendingCode {
@@ -33,6 +33,9 @@ function escapeHtml(s: string): string {
  */
 export class OidcProvider {
   private readonly codes = new Map<string, PendingCode>();
+
+  /** The citizens this portal's sign-on knows (tests add citizens and change their claims here). */
+  readonly citizens = new CitizenRegistry();
 
   constructor(
     private readonly options: { issuer: () => string; keys: SigningKeys; store: PortalStore; clock: Clock; tokenTtlSeconds: number },
@@ -62,7 +65,7 @@ export class OidcProvider {
     const acr = query.get('acr_values') ?? 'LoA1';
     const hint = query.get('login_hint');
     if (!hint) return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: this.loginPage(query, acr) };
-    const citizen = findTestCitizen(hint);
+    const citizen = this.citizens.find(hint);
     if (!citizen) return back({ error: 'access_denied', error_description: 'unknown test citizen' });
     if (!citizen.loAs?.includes(acr as 'LoA1')) return back({ error: 'access_denied', error_description: `the account does not hold ${acr}` });
     const code = randomBytes(32).toString('base64url');
@@ -74,7 +77,7 @@ export class OidcProvider {
   }
 
   private loginPage(query: URLSearchParams, acr: string): string {
-    const items = TEST_CITIZENS.filter((c) => c.loAs?.includes(acr as 'LoA1'))
+    const items = this.citizens.list().filter((c) => c.loAs?.includes(acr as 'LoA1'))
       .map((c) => {
         const q = new URLSearchParams(query);
         q.set('login_hint', c.sub);
@@ -104,7 +107,8 @@ export class OidcProvider {
     if (pending.redirectUri !== redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri differs from the authorization request');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     if (challenge !== pending.codeChallenge) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge (S256)');
-    const citizen = findTestCitizen(pending.sub)!;
+    const citizen = this.citizens.find(pending.sub);
+    if (!citizen) throw new OAuthError('invalid_grant', 'the account no longer exists');
     const nowS = Math.floor(now / 1000);
     const ttl = this.options.tokenTtlSeconds;
     const key = this.options.keys.current;
@@ -139,7 +143,7 @@ export class OidcProvider {
       const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
       if (!aud || !this.options.store.systems.has(aud)) throw new Error('audience is not a registered client');
       if (!String(payload.scope ?? '').split(' ').includes('openid')) throw new Error('the token lacks the openid scope');
-      const citizen = findTestCitizen(String(payload.sub));
+      const citizen = this.citizens.find(String(payload.sub));
       if (!citizen) throw new Error('unknown subject');
       return citizen;
     } catch (e) {

@@ -1,4 +1,5 @@
 import type { UserInfo } from '@dvc-kit/spec';
+import { validate } from '@dvc-kit/validators';
 
 /** Citizens the sign-on page offers (claims named as the national portal sends them). Test data only. */
 export const TEST_CITIZENS: readonly UserInfo[] = Object.freeze([
@@ -29,4 +30,84 @@ export const TEST_CITIZENS: readonly UserInfo[] = Object.freeze([
 
 export function findTestCitizen(key: string): UserInfo | undefined {
   return TEST_CITIZENS.find((c) => c.sub === key || c.TechID === key || c.SoDinhDanh === key);
+}
+
+export type CitizenRegistryErrorCode = 'MOCK_CITIZEN_INVALID' | 'MOCK_CITIZEN_EXISTS' | 'MOCK_CITIZEN_UNKNOWN';
+
+/** A citizen could not be added or changed (the admin API answers it as problem+json: 400, 409, 404). */
+export class CitizenRegistryError extends Error {
+  override readonly name = 'CitizenRegistryError';
+  constructor(
+    readonly code: CitizenRegistryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return this.code === 'MOCK_CITIZEN_EXISTS' ? 409 : this.code === 'MOCK_CITIZEN_UNKNOWN' ? 404 : 400;
+  }
+}
+
+/** The account keys: `sub` and `TechID` never change once given (the portal's stable keys). */
+const KEYS = ['sub', 'TechID'] as const;
+
+/**
+ * The citizens one portal's sign-on knows: the test citizens, plus any a test adds, with
+ * claims a test may change (a new name, phone, address). Userinfo and ID tokens read it at
+ * each sign-in, so a change shows at the next one. Per portal, so runs do not share it.
+ */
+export class CitizenRegistry {
+  readonly #items: UserInfo[] = TEST_CITIZENS.map((c) => structuredClone(c) as UserInfo);
+
+  list(): readonly UserInfo[] {
+    return this.#items;
+  }
+
+  /** By `sub`, `TechID` or `SoDinhDanh`. */
+  find(key: string): UserInfo | undefined {
+    return this.#items.find((c) => c.sub === key || c.TechID === key || c.SoDinhDanh === key);
+  }
+
+  /** Adds a citizen (full UserInfo; `loAs` defaults to LoA1–LoA3). Its sub, TechID and SoDinhDanh must be new. */
+  add(input: UserInfo): UserInfo {
+    const info = { loAs: ['LoA1', 'LoA2', 'LoA3'], ...structuredClone(input) } as UserInfo;
+    checkShape(info);
+    for (const k of ['sub', 'TechID', 'SoDinhDanh'] as const) {
+      const v = info[k];
+      if (v !== undefined && this.find(v)) throw new CitizenRegistryError('MOCK_CITIZEN_EXISTS', `a citizen with ${k} ${JSON.stringify(v)} already exists`);
+    }
+    this.#items.push(info);
+    return info;
+  }
+
+  /** Changes claims of a citizen (by sub, TechID or SoDinhDanh); `null` removes a claim. sub and TechID cannot change. */
+  update(key: string, changes: Partial<Record<keyof UserInfo, unknown>>): UserInfo {
+    const current = this.find(key);
+    if (!current) throw new CitizenRegistryError('MOCK_CITIZEN_UNKNOWN', `no citizen ${JSON.stringify(key)}`);
+    if (!changes || typeof changes !== 'object' || Array.isArray(changes)) throw new CitizenRegistryError('MOCK_CITIZEN_INVALID', 'changes must be an object of claims');
+    for (const k of KEYS) {
+      if (k in changes && changes[k] !== current[k]) throw new CitizenRegistryError('MOCK_CITIZEN_INVALID', `${k} is the account's stable key and cannot change`);
+    }
+    const next: Record<string, unknown> = { ...structuredClone(current) };
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) delete next[k];
+      else next[k] = structuredClone(v);
+    }
+    checkShape(next as UserInfo);
+    const other = next.SoDinhDanh !== undefined ? this.find(String(next.SoDinhDanh)) : undefined;
+    if (other && other !== current) throw new CitizenRegistryError('MOCK_CITIZEN_EXISTS', `another citizen has SoDinhDanh ${JSON.stringify(next.SoDinhDanh)}`);
+    // Replace in place: codes already issued for the sub pick up the new claims.
+    for (const k of Object.keys(current)) delete (current as Record<string, unknown>)[k];
+    Object.assign(current, next);
+    return current;
+  }
+}
+
+function checkShape(info: UserInfo): void {
+  const result = validate('UserInfo', info);
+  if (!result.ok) {
+    throw new CitizenRegistryError('MOCK_CITIZEN_INVALID', `not a valid UserInfo: ${result.errors.map((e) => `${e.pointer || '/'} ${e.message.en}`).join('; ')}`);
+  }
+  if (!info.SoDinhDanh) throw new CitizenRegistryError('MOCK_CITIZEN_INVALID', 'a test citizen needs a SoDinhDanh (the lookup API identifies owners by it)');
 }
