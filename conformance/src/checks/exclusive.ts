@@ -3,12 +3,12 @@ import { check, citizen, isProblem, pickProcedure, portalRecord, receive, sleep,
 const PUSH_ROUTES = { rest: ['upsertDossier', 'appendDossierEvents', 'syncDossierBatch'], dvcqg: ['/dvcqg/integration'] } as const;
 
 async function setFaults(ctx: Ctx, rules: Record<string, unknown>[]): Promise<void> {
-  const res = await fetch(`${ctx.env.portal.url}/__admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
+  const res = await ctx.env.fetch(`${ctx.env.portal.url}/__admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
   if (res.status !== 200) ctx.inconclusive(`the suite could not set faults on its portal (${res.status}: ${await res.text()})`);
 }
 
 async function clearFaults(ctx: Ctx): Promise<void> {
-  await fetch(`${ctx.env.portal.url}/__admin/faults`, { method: 'DELETE' }).catch(() => undefined);
+  await ctx.env.fetch(`${ctx.env.portal.url}/__admin/faults`, { method: 'DELETE' }).catch(() => undefined);
 }
 
 export const exclusiveChecks: Check[] = [
@@ -103,7 +103,7 @@ export const exclusiveChecks: Check[] = [
       // Count requests without recording each one: a flood is evidence only at its end.
       const burst = 400;
       for (let i = 0; i < burst && !limited; i += 20) {
-        const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(url).then(async (r) => ({ status: r.status, body: await r.text() }))));
+        const answers = await Promise.all(Array.from({ length: 20 }, () => ctx.env.fetch(url).then(async (r) => ({ status: r.status, body: await r.text() }))));
         if (answers.some((a) => a.status === 429)) limited = await ctx.send({ url, label: `lookupDossierPublic after ${i + 20} requests` });
       }
       ctx.verify(limited !== undefined && limited.status === 429, { requirements: ['DVC-RATE-004'], message: `The unauthenticated lookup is limited per client (429 within ${burst} requests)`, expected: '429', found: limited ? limited.status : `no 429 after ${burst} requests`, ...(limited ? { response: limited } : {}) });

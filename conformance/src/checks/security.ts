@@ -75,7 +75,7 @@ export const securityChecks: Check[] = [
       await refusedToken(ctx, none, 'with an unsigned token (alg none)', ['DVC-AUTH-004', 'DVC-AUTH-005']);
       const { createHmac } = await import('node:crypto');
       const head = `${b64url({ alg: 'HS256', typ: 'JWT', kid: valid.header.kid })}.${b64url(valid.payload)}`;
-      const jwks = await (await fetch(`${ctx.env.portal.url}/.well-known/jwks.json`)).text();
+      const jwks = await (await ctx.env.fetch(`${ctx.env.portal.url}/.well-known/jwks.json`)).text();
       const hs = `${head}.${createHmac('sha256', jwks).update(head).digest('base64url')}`;
       await refusedToken(ctx, hs, 'with an HS256 token keyed with the public JWKS', ['DVC-AUTH-004', 'DVC-AUTH-005']);
     },

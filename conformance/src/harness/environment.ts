@@ -5,6 +5,7 @@ import type { TestPki } from '@dvc-kit/signature';
 import type { Scope } from '../scope.js';
 import { PortalSide } from './portal-side.js';
 import { freePort, SystemProcess } from './system-process.js';
+import { createTransportClient, type SuiteFetch, type TransportClient } from './transport-client.js';
 
 /** Timing the checks work to: the suite cannot wait the standard's 15 minutes. */
 export interface SuiteTiming {
@@ -21,6 +22,13 @@ export interface SuiteEnv {
   portal: PortalSide;
   scope: Scope;
   timing: SuiteTiming;
+  /**
+   * undici fetch bound to the run's dispatcher (trusts the run's CA, resolves the system's
+   * public host name). Use it for every request that is not evidence; never the global fetch.
+   */
+  fetch: SuiteFetch;
+  /** The run's HTTP client (dispatcher, trust anchors, name resolution). */
+  transport: TransportClient;
 }
 
 export interface StartEnvironmentOptions {
@@ -61,6 +69,7 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
   const ownDir = options.onboardingDir === undefined;
   const dir = options.onboardingDir ?? (await mkdtemp(join(tmpdir(), 'dvc-conformance-')));
   let system: SystemProcess | undefined;
+  const transport = createTransportClient();
   try {
     await mkdir(join(dir, 'data'), { recursive: true });
     const c = portal.credentials;
@@ -89,18 +98,20 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
       await system.waitForHealth(target, options.healthTimeoutMs ?? 30_000);
     }
     return {
-      env: { target, portal, scope: options.scope, timing: options.timing },
+      env: { target, portal, scope: options.scope, timing: options.timing, fetch: transport.fetch, transport },
       onboarding,
       ...(system ? { system } : {}),
       async close() {
         await system?.stop();
         await portal.close();
+        await transport.close();
         if (ownDir) await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await system?.stop();
     await portal.close();
+    await transport.close();
     if (ownDir) await rm(dir, { recursive: true, force: true });
     throw error;
   }
