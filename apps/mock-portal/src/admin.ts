@@ -42,6 +42,13 @@ export class AdminApi {
     this.add('GET', /^\/__admin\/faults$/, async () => ({ status: 200, body: core.faults.settings() }));
     this.add('PUT', /^\/__admin\/faults$/, async (_r, _m, body) => ({ status: 200, body: core.faults.configure((body ?? {}) as never) }));
     this.add('DELETE', /^\/__admin\/faults$/, async () => ({ status: 200, body: core.faults.configure({ rules: [] }) }));
+    // One rule at a time, beside the others: a test scopes a fault to its own data (`match`) and removes it when done.
+    this.add('POST', /^\/__admin\/faults\/rules$/, async (_r, _m, body) => ({ status: 201, body: core.faults.add((body ?? {}) as never) }));
+    this.add('DELETE', /^\/__admin\/faults\/rules\/([^/]+)$/, async (_r, m) => {
+      const id = safeDecode(m[1]!);
+      if (!core.faults.remove(id)) throw new MockPortalError('MOCK_FAULT_UNKNOWN', `no fault rule ${JSON.stringify(id)}`);
+      return { status: 200, body: { removed: id } };
+    });
     this.add('POST', /^\/__admin\/keys\/rotate$/, async (_r, _m, body) => {
       const kid = await core.keys.rotate();
       if ((body as { retire?: boolean } | undefined)?.retire) await core.keys.retire(1);
@@ -118,7 +125,7 @@ export class AdminApi {
         return json(answer.status, answer.body, answer.contentType);
       } catch (e) {
         if (e instanceof MockPortalError) {
-          const status = e.code === 'MOCK_SYSTEM_EXISTS' ? 409 : e.code === 'MOCK_SYSTEM_UNKNOWN' ? 404 : 400;
+          const status = e.code === 'MOCK_SYSTEM_EXISTS' || e.code === 'MOCK_FAULT_EXISTS' ? 409 : e.code === 'MOCK_SYSTEM_UNKNOWN' || e.code === 'MOCK_FAULT_UNKNOWN' ? 404 : 400;
           return adminProblem(status, e.code, e.message);
         }
         throw e;
@@ -134,6 +141,14 @@ function citizenAnswer(status: number, change: () => unknown): { status: number;
   } catch (e) {
     if (!(e instanceof CitizenRegistryError)) throw e;
     return { status: e.status, body: { type: `https://dvc-kit.dev/problems/mock-admin/${e.code}`, title: 'Admin request refused', status: e.status, detail: e.message, code: e.code }, contentType: 'application/problem+json' };
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }
 

@@ -5,7 +5,9 @@ export type MockPortalErrorCode =
   | 'MOCK_SYSTEM_EXISTS'
   | 'MOCK_SYSTEM_UNKNOWN'
   | 'MOCK_PERSISTENCE_FAILED'
-  | 'MOCK_FAULT_INVALID';
+  | 'MOCK_FAULT_INVALID'
+  | 'MOCK_FAULT_EXISTS'
+  | 'MOCK_FAULT_UNKNOWN';
 
 /** An error of the mock portal itself (not of a request it answers: those are problem+json). */
 export class MockPortalError extends Error {

@@ -3,8 +3,15 @@ import { SeededRandom } from './random.js';
 
 /** One fault rule: which requests it applies to, and what it does to them. */
 export interface FaultRule {
+  /** Names the rule, so that it can be removed alone (`DELETE /__admin/faults/rules/{id}`). */
+  id?: string;
   /** An operationId, a path prefix (`/v1/dossiers`), or `*` for every route. */
   route: string;
+  /**
+   * Only requests whose path or raw body contains one of these strings (e.g. one dossier's
+   * MaHoSo or its owner's SoDinhDanh): a test breaks its own data's requests and no one else's.
+   */
+  match?: string[];
   /** Only this method (default any). */
   method?: string;
   /** Added latency in milliseconds (fixed, or uniform in [min, max]). */
@@ -38,6 +45,12 @@ function checkRule(rule: FaultRule, i: number): FaultRule {
   const bad = (what: string) => new MockPortalError('MOCK_FAULT_INVALID', `fault rule ${i}: ${what}`);
   if (!rule || typeof rule !== 'object') throw bad('must be an object');
   if (typeof rule.route !== 'string' || rule.route.length === 0) throw bad('route must be an operationId, a path prefix or "*"');
+  if (rule.id !== undefined && (typeof rule.id !== 'string' || !/^[A-Za-z0-9._:-]{1,100}$/.test(rule.id))) throw bad('id must be 1–100 letters, digits, ".", "_", ":" or "-"');
+  if (rule.match !== undefined) {
+    if (!Array.isArray(rule.match) || rule.match.length === 0 || rule.match.some((m) => typeof m !== 'string' || m.length < 4 || m.length > 500)) throw bad('match must be a non-empty list of strings of 4–500 characters');
+    // A clock or the token generation is the whole portal's: it cannot apply to some requests only.
+    if (rule.clockSkewSeconds !== undefined || rule.expireTokens) throw bad('clockSkewSeconds and expireTokens act on the whole portal and cannot be limited by match');
+  }
   const rate = (v: unknown, name: string) => {
     if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v <= 1))) throw bad(`${name} must be a number from 0 to 1`);
   };
@@ -62,17 +75,42 @@ export class FaultInjector {
 
   constructor(private readonly onExpireTokens: () => void) {}
 
+  private nextId = 1;
+
+  /** Replaces every rule (the whole portal's and the scoped ones). */
   configure(settings: Partial<FaultSettings>): FaultSettings {
     const rules = (settings.rules ?? []).map(checkRule);
+    const ids = rules.map((r) => r.id).filter((id) => id !== undefined);
+    if (new Set(ids).size !== ids.length) throw new MockPortalError('MOCK_FAULT_INVALID', 'two fault rules have the same id');
     this.seed = settings.seed ?? this.seed;
     this.random = new SeededRandom(this.seed);
-    this.rules = rules;
+    this.rules = rules.map((r) => ({ ...r }));
     this.clockOffsetMs = 0;
     for (const r of rules) {
       if (r.clockSkewSeconds) this.clockOffsetMs += r.clockSkewSeconds * 1000;
       if (r.expireTokens) this.onExpireTokens();
     }
     return this.settings();
+  }
+
+  /** Adds one rule beside the others (an id is given when it has none); returns it. */
+  add(input: FaultRule): FaultRule {
+    const rule = { ...checkRule(input, this.rules.length) };
+    if (rule.id !== undefined && this.rules.some((r) => r.id === rule.id)) throw new MockPortalError('MOCK_FAULT_EXISTS', `a fault rule with id ${JSON.stringify(rule.id)} already exists`);
+    while (rule.id === undefined || this.rules.some((r) => r.id === rule.id)) rule.id = `rule-${this.nextId++}`;
+    this.rules.push(rule);
+    if (rule.clockSkewSeconds) this.clockOffsetMs += rule.clockSkewSeconds * 1000;
+    if (rule.expireTokens) this.onExpireTokens();
+    return { ...rule };
+  }
+
+  /** Removes the rule with this id; false when there is none. */
+  remove(id: string): boolean {
+    const i = this.rules.findIndex((r) => r.id === id);
+    if (i === -1) return false;
+    const [rule] = this.rules.splice(i, 1);
+    if (rule!.clockSkewSeconds) this.clockOffsetMs -= rule!.clockSkewSeconds * 1000;
+    return true;
   }
 
   settings(): FaultSettings {
@@ -83,12 +121,19 @@ export class FaultInjector {
     return this.rules.length > 0;
   }
 
-  decide(method: string, path: string, operationId: string | undefined): FaultDecision {
+  /** `body` is the raw request body, read only when a rule has a `match`. */
+  decide(method: string, path: string, operationId: string | undefined, body?: Uint8Array | string): FaultDecision {
     let delayMs = 0;
+    let text: string | undefined;
     for (const rule of this.rules) {
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
       if (!(rule.route === '*' || rule.route === operationId || path.startsWith(rule.route))) continue;
-      const label = `${rule.route}`;
+      if (rule.match) {
+        text ??= body === undefined ? '' : typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+        const t = text;
+        if (!rule.match.some((m) => path.includes(m) || t.includes(m))) continue;
+      }
+      const label = rule.id ?? rule.route;
       const l = rule.latencyMs;
       if (typeof l === 'number') delayMs += l;
       else if (l) delayMs += l.min + this.random.next() * (l.max - l.min);

@@ -86,13 +86,47 @@ export class Journal {
     this.ring = new Array<JournalEntry | undefined>(capacity);
   }
 
+  private readonly listeners = new Set<(entry: JournalEntry) => void>();
+
   add(entry: Omit<JournalEntry, 'id'>): JournalEntry {
     const full = entry as JournalEntry;
     full.id = this.nextId++;
     this.ring[(this.head + this.count) % this.capacity] = full;
     if (this.count < this.capacity) this.count++;
     else this.head = (this.head + 1) % this.capacity;
+    for (const listener of this.listeners) {
+      try {
+        listener(full);
+      } catch {
+        // A listener's failure is its own: the request is answered and journaled regardless.
+      }
+    }
     return full;
+  }
+
+  /**
+   * Calls `listener` with each entry as it is added (after the request was handled, so the
+   * store already shows its effect). Returns the function that unsubscribes it.
+   */
+  subscribe(listener: (entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The id the next entry gets: entries after this point have ids ≥ it. */
+  get nextEntryId(): number {
+    return this.nextId;
+  }
+
+  /** The entries with an id above `id`, oldest first, without copying the older ones. */
+  since(id: number): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    for (let i = this.count - 1; i >= 0; i--) {
+      const e = this.ring[(this.head + i) % this.capacity]!;
+      if (e.id <= id) break;
+      out.push(e);
+    }
+    return out.reverse();
   }
 
   clear(): void {

@@ -192,7 +192,7 @@ export class MockPortalCore {
     }
     const match = this.router.match(req.method, req.path);
     const operationId = match.kind === 'found' ? match.operation.operationId : undefined;
-    const decision: FaultDecision = this.faults.active ? this.faults.decide(req.method, req.path, operationId) : { kind: 'none', delayMs: 0 };
+    const decision: FaultDecision = this.faults.active ? this.faults.decide(req.method, req.path, operationId, req.body) : { kind: 'none', delayMs: 0 };
     let outcome: Outcome;
     if (decision.kind === 'reset') {
       outcome = { result: { status: 0 }, operation: match.kind === 'found' ? match.operation : undefined, caller: undefined, valid: undefined, errors: [] };
