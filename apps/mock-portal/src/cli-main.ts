@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import type { SecureVersion } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { loadTestPki } from '@dvc-kit/signature';
 import { startMockPortal } from './mock-portal.js';
@@ -5,6 +7,7 @@ import { startMockPortal } from './mock-portal.js';
 const HELP = `dvc-mock-portal — the national public service portal, mocked (both bindings, OIDC, admin API)
 
 Usage: dvc-mock-portal [--port 4010] [--host 127.0.0.1] [--seed 1] [--data-dir DIR] [--pki-dir DIR] [--public-url URL]
+                       [--tls-cert FILE --tls-key FILE [--tls-min-version TLSv1.2]]
 
   --port        port to listen on (default 4010; 0 = any free port)
   --host        address to bind (default 127.0.0.1)
@@ -12,6 +15,9 @@ Usage: dvc-mock-portal [--port 4010] [--host 127.0.0.1] [--seed 1] [--data-dir D
   --data-dir    keep the store in DIR (append-only, fsync before acknowledging; replayed on start)
   --pki-dir     use the test PKI saved in DIR (dvc-kit-pki / writeTestPki) instead of a fresh one
   --public-url  the URL callers use, when not http://host:port
+  --tls-cert    serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key
+  --tls-key     the PEM private key of --tls-cert
+  --tls-min-version  lowest TLS version accepted: TLSv1.2 (default) or TLSv1.3
 Admin API: /__admin/systems, /__admin/journal(.har), /__admin/faults, /__admin/forward/*; dashboard: /__dashboard
 `;
 
@@ -26,6 +32,9 @@ export async function runCli(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       'public-url': { type: 'string' },
       'pki-dir': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-min-version': { type: 'string', default: 'TLSv1.2' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -36,6 +45,10 @@ export async function runCli(argv: string[]): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
+  const minVersion = values['tls-min-version'];
+  if (minVersion !== 'TLSv1.2' && minVersion !== 'TLSv1.3') throw new Error(`--tls-min-version must be TLSv1.2 or TLSv1.3, got ${minVersion}`);
+  const tls = values['tls-cert'] && values['tls-key'] ? { cert: await readFile(values['tls-cert'], 'utf8'), key: await readFile(values['tls-key'], 'utf8'), minVersion: minVersion as SecureVersion } : undefined;
   const seed = /^\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
   const pki = values['pki-dir'] ? await loadTestPki(values['pki-dir'], { serve: false }) : undefined;
   const portal = await startMockPortal({
@@ -45,6 +58,7 @@ export async function runCli(argv: string[]): Promise<void> {
     seed,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+    ...(tls ? { tls } : {}),
   });
   process.stdout.write(`dvc-mock-portal listening on ${portal.url} (dashboard ${portal.url}/__dashboard)\n`);
   let stopping = false;

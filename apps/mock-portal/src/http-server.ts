@@ -1,5 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { Server as TlsServer, type SecureVersion, type TLSSocket } from 'node:tls';
 import { MAX_BODY_BYTES } from './body-parsing.js';
 import type { PortalRequest, PortalResponse } from './types.js';
 
@@ -36,7 +38,11 @@ export function writeResponse(res: ServerResponse, answer: PortalResponse): void
  * building Fetch Request/Response objects (that costs most of the throughput).
  */
 export function createPortalServer(handle: PortalHandler): Server {
-  return createServer((req, res) => {
+  return createServer(portalListener(handle));
+}
+
+function portalListener(handle: PortalHandler): RequestListener {
+  return (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -66,18 +72,102 @@ export function createPortalServer(handle: PortalHandler): Server {
         },
       );
     });
-  });
+  };
 }
 
-/** Listens and answers the base URL (`http://host:port`). */
-export function listen(server: Server, port: number, host: string): Promise<string> {
+/** The certificate and key the portal serves over HTTPS. */
+export interface PortalCertificate {
+  /** PEM: the server certificate, then its issuing CAs (not the root). */
+  cert: string | string[];
+  /** PEM private key. */
+  key: string;
+}
+
+export interface PortalTlsOptions extends PortalCertificate {
+  /** Lowest TLS version accepted (default TLSv1.2, as DVC-TLS-001 asks of every party). */
+  minVersion?: SecureVersion;
+  maxVersion?: SecureVersion;
+}
+
+/**
+ * A TLS connection that ended without the client sending a request: the handshake failed
+ * (an alert or a reset), or the client closed right after it, as a client that rejects the
+ * server's certificate after the handshake (Node's own TLS client does) does.
+ */
+export interface TlsHandshakeFailure {
+  at: number;
+  remoteAddress?: string;
+  remotePort?: number;
+  kind: 'handshake-error' | 'closed-before-request';
+  /** The alert or error, e.g. `ERR_SSL_TLSV1_ALERT_UNKNOWN_CA`, `ECONNRESET socket hang up`. */
+  reason: string;
+}
+
+/** Runtime control of an HTTPS portal: the served certificate, and the handshakes it saw fail. */
+export interface PortalTls {
+  /** Serves another certificate to new connections (existing ones keep theirs). */
+  setCertificate(certificate: PortalCertificate): void;
+  /** Oldest first, at most the last 1000. */
+  readonly handshakeFailures: readonly TlsHandshakeFailure[];
+}
+
+const MAX_FAILURES = 1000;
+
+/** The HTTPS variant of {@link createPortalServer}, with a swappable certificate and a record of failed handshakes. */
+export function createPortalTlsServer(handle: PortalHandler, options: PortalTlsOptions): { server: HttpsServer; tls: PortalTls } {
+  const pem = (c: string | string[]) => (Array.isArray(c) ? c.join('\n') : c);
+  const listener = portalListener(handle);
+  const served = new WeakSet<Socket>();
+  const server = createHttpsServer(
+    { cert: pem(options.cert), key: options.key, minVersion: options.minVersion ?? 'TLSv1.2', ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}) },
+    (req, res) => {
+      served.add(req.socket);
+      listener(req, res);
+    },
+  );
+  const failures: TlsHandshakeFailure[] = [];
+  const record = (f: TlsHandshakeFailure) => {
+    failures.push(f);
+    if (failures.length > MAX_FAILURES) failures.splice(0, failures.length - MAX_FAILURES);
+  };
+  // A socket destroyed mid-handshake has lost its address: keep it from when the TCP connection came.
+  const peers = new WeakMap<Socket, { remoteAddress?: string; remotePort?: number }>();
+  server.on('connection', (raw: Socket) => peers.set(raw, { ...(raw.remoteAddress ? { remoteAddress: raw.remoteAddress } : {}), ...(raw.remotePort ? { remotePort: raw.remotePort } : {}) }));
+  server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
+    const raw = (socket as TLSSocket & { _parent?: Socket | null })._parent;
+    const known = raw ? peers.get(raw) : undefined;
+    const remotePort = socket.remotePort ?? known?.remotePort;
+    const remoteAddress = socket.remoteAddress ?? known?.remoteAddress;
+    record({ at: Date.now(), ...(remoteAddress ? { remoteAddress } : {}), ...(remotePort ? { remotePort } : {}), kind: 'handshake-error', reason: [error.code, error.message].filter(Boolean).join(' ') });
+  });
+  server.on('secureConnection', (socket: TLSSocket) => {
+    const { remotePort, remoteAddress } = socket;
+    socket.once('close', () => {
+      if (!served.has(socket)) record({ at: Date.now(), ...(remoteAddress ? { remoteAddress } : {}), ...(remotePort ? { remotePort } : {}), kind: 'closed-before-request', reason: 'the client closed the connection after the handshake without sending a request' });
+    });
+  });
+  return {
+    server,
+    tls: {
+      setCertificate(certificate) {
+        server.setSecureContext({ cert: pem(certificate.cert), key: certificate.key, minVersion: options.minVersion ?? 'TLSv1.2', ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}) });
+      },
+      get handshakeFailures() {
+        return failures;
+      },
+    },
+  };
+}
+
+/** Listens and answers the base URL (`http://host:port`, or `https://` for a TLS server). */
+export function listen(server: Server | HttpsServer, port: number, host: string): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address() as AddressInfo;
       const h = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${h}:${address.port}`);
+      resolve(`${server instanceof TlsServer ? 'https' : 'http'}://${h}:${address.port}`);
     });
   });
 }

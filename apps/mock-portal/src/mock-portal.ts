@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { AdminApi } from './admin.js';
-import { createPortalServer, listen } from './http-server.js';
+import { createPortalServer, createPortalTlsServer, listen, type PortalTls, type PortalTlsOptions } from './http-server.js';
 import { MockPortalCore, type PortalOptions } from './portal.js';
 import type { PortalStore } from './store.js';
 import type { Journal } from './journal.js';
@@ -12,6 +13,8 @@ export interface MockPortalOptions extends PortalOptions {
   host?: string;
   /** The URL callers use, when it is not http://host:port (e.g. behind a proxy). */
   publicUrl?: string;
+  /** Serve HTTPS with this certificate (the URL becomes https://host:port). */
+  tls?: PortalTlsOptions;
 }
 
 /** A running mock portal. */
@@ -21,7 +24,9 @@ export interface MockPortal {
   journal: Journal;
   core: MockPortalCore;
   admin: AdminApi;
-  server: Server;
+  server: Server | HttpsServer;
+  /** With `tls`: swap the served certificate, see failed handshakes. */
+  tls?: PortalTls;
   close(): Promise<void>;
 }
 
@@ -44,10 +49,12 @@ export async function createMockPortal(options: PortalOptions = {}): Promise<{ c
 export async function startMockPortal(options: MockPortalOptions = {}): Promise<MockPortal> {
   // Listen first: the portal's URL goes into its test PKI (CRL and OCSP addresses).
   let ready: MockPortalCore | undefined;
-  const server = createPortalServer((req) => {
+  const handle = (req: Parameters<MockPortalCore['handle']>[0]) => {
     if (!ready) return Promise.resolve({ status: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '1' }, body: '{"type":"https://dvc-kit.dev/problems/unavailable","title":"Service unavailable","status":503,"detail":"starting"}' });
     return ready.handle(req);
-  });
+  };
+  const secure = options.tls ? createPortalTlsServer(handle, options.tls) : undefined;
+  const server = secure ? secure.server : createPortalServer(handle);
   server.keepAliveTimeout = 30_000;
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   let built: { core: MockPortalCore; admin: AdminApi };
@@ -67,6 +74,7 @@ export async function startMockPortal(options: MockPortalOptions = {}): Promise<
     core,
     admin,
     server,
+    ...(secure ? { tls: secure.tls } : {}),
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
