@@ -49,7 +49,11 @@ export class Catalogue {
     const ministries = referenceMinistries;
     const agencies: Agency[] = [];
     for (const c of committees) {
-      agencies.push({ code: c.agencyCode, name: c.name, kind: 'province', provinceCode: c.provinceCode, validFrom: c.validFrom, validTo: c.validTo });
+      const a: Agency = { code: c.agencyCode, name: c.name, kind: 'province', provinceCode: c.provinceCode, validFrom: c.validFrom, validTo: c.validTo };
+      // A merged province's committee resolves to the committee of the province that absorbed it (DVC-REF-002).
+      const successor = c.successorProvinceCode !== c.provinceCode ? committees.find((o) => o.provinceCode === c.successorProvinceCode) : undefined;
+      if (successor) a.successorCode = successor.agencyCode;
+      agencies.push(a);
     }
     for (const m of ministries) {
       const a: Agency = { code: m.agencyCode, name: m.name, kind: m.kind === 'ministry' ? 'ministry' : 'ministry-level-agency', validFrom: m.validFrom, validTo: m.validTo };
