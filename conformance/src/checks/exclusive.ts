@@ -1,14 +1,44 @@
-import { check, citizen, isProblem, pickProcedure, portalRecord, receive, sleep, type Check, type Ctx } from './support.js';
+import type { UserInfo } from '@dvc-kit/spec';
+import type { PortalRequestRecord } from '../harness/portal-side.js';
+import { check, citizen, isProblem, pickProcedure, portalRecord, receive, type Check, type Ctx } from './support.js';
 
 const PUSH_ROUTES = { rest: ['upsertDossier', 'appendDossierEvents', 'syncDossierBatch'], dvcqg: ['/dvcqg/integration'] } as const;
 
-async function setFaults(ctx: Ctx, rules: Record<string, unknown>[]): Promise<void> {
-  const res = await ctx.env.fetch(`${ctx.env.portal.url}/__admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
-  if (res.status !== 200) ctx.inconclusive(`the suite could not set faults on its portal (${res.status}: ${await res.text()})`);
+/**
+ * An owner no other check uses (a test citizen with a SoDinhDanh of its own): the check's
+ * dossier is the only one whose pushes carry it, before the system has given it a code.
+ */
+function ownOwner(ctx: Ctx): UserInfo {
+  const base = citizen(ctx);
+  // Same birth province, century and year as the test citizen; a sequence of its own.
+  return { ...base, sub: `conformance-${ctx.random.token(16)}`, SoDinhDanh: `${base.SoDinhDanh!.slice(0, 6)}${ctx.random.digits(6)}` };
 }
 
-async function clearFaults(ctx: Ctx): Promise<void> {
-  await ctx.env.fetch(`${ctx.env.portal.url}/__admin/faults`, { method: 'DELETE' }).catch(() => undefined);
+/** Whether a request the system sent to the portal is about the check's dossier. */
+function concerns(r: PortalRequestRecord, marks: readonly string[]): boolean {
+  return marks.some((m) => r.path.includes(m) || r.path.includes(encodeURIComponent(m)) || r.rawBody.includes(m));
+}
+
+/**
+ * Fault rules on the suite's portal that break only this dossier's pushes (matched by its
+ * owner's SoDinhDanh, and by its MaHoSo once known): the other checks' pushes go through,
+ * so these checks run beside them. Removed when the check no longer needs them.
+ */
+class DossierFaults {
+  private ids: string[] = [];
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly fault: { errorRate?: number; statuses?: number[]; rateLimit?: { retryAfterSeconds: number } },
+  ) {}
+
+  scope(mark: string): void {
+    for (const route of PUSH_ROUTES[this.ctx.env.scope.binding]) this.ids.push(this.ctx.env.portal.addFault({ route, match: [mark], ...this.fault }));
+  }
+
+  clear(): void {
+    for (const id of this.ids) this.ctx.env.portal.removeFault(id);
+    this.ids = [];
+  }
 }
 
 export const exclusiveChecks: Check[] = [
@@ -17,74 +47,88 @@ export const exclusiveChecks: Check[] = [
     title: 'Status changes made while the portal is down are queued and resent, never dropped',
     area: 'status-sync',
     requirements: ['DVC-SYNC-002'],
-    exclusive: true,
     timeoutMs: 180_000,
     run: async (ctx: Ctx) => {
-      const routes = PUSH_ROUTES[ctx.env.scope.binding];
       const since = ctx.env.portal.lastRequestId;
+      const owner = ownOwner(ctx);
+      const marks = [owner.SoDinhDanh!];
       // 500 without Retry-After: a plain server failure the system must queue and retry.
-      await setFaults(ctx, routes.map((route) => ({ route, errorRate: 1, statuses: [500] })));
+      const faults = new DossierFaults(ctx, { errorRate: 1, statuses: [500] });
+      let failed: PortalRequestRecord | undefined;
+      let code: string;
+      faults.scope(owner.SoDinhDanh!);
       try {
-        const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
-        const failed = await ctx.env.portal.waitFor(() => {
-          const list = ctx.env.portal.requests({ sinceId: since }).filter((r) => r.status === 500 && (r.rawBody.includes(MaHoSo) || r.path.includes(MaHoSo)));
-          return list.length > 0 ? list : undefined;
-        }, ctx.env.timing.syncDeadlineMs, ctx.signal);
-        ctx.require(failed !== undefined, { requirements: ['DVC-SYNC-002'], message: 'The system tried to push the new dossier while the portal was down', expected: 'a push answered 500', found: 'no push attempt' });
-        await sleep(300);
+        code = (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), owner })).MaHoSo;
+        faults.scope(code);
+        marks.push(code);
+        failed = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: since }).find((r) => r.status === 500 && concerns(r, marks)), ctx.env.timing.syncDeadlineMs, ctx.signal);
       } finally {
-        await clearFaults(ctx);
+        faults.clear();
       }
-      const all = ctx.env.portal.requests({ sinceId: since });
-      const code = all.find((r) => r.status === 500)?.rawBody.match(/\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,8}/)?.[0];
-      ctx.require(code !== undefined, { requirements: ['DVC-SYNC-002'], message: 'The failed push names the dossier', expected: 'MaHoSo in the failed push', found: 'none' });
-      const record = await portalRecord(ctx, code, () => true, ctx.env.timing.syncDeadlineMs + 5000);
-      ctx.require(record !== undefined, { requirements: ['DVC-SYNC-002'], message: 'Once the portal is back, the queued change is resent and accepted', expected: `the portal holds ${code}`, found: 'never resent within the deadline' });
+      if (!failed && ctx.env.portal.dossier(code) !== undefined) {
+        ctx.inconclusive(`the system's pushes of ${code} carried neither the owner's SoDinhDanh nor, after the 201, the dossier code, so the suite's portal could not fail them without failing other checks' pushes`);
+      }
+      ctx.require(failed !== undefined, { message: 'The system tried to push the new dossier while the portal was down', expected: 'a push answered 500', found: 'no push attempt within the deadline' });
+      const resent = await ctx.env.portal.waitFor(() => {
+        const ok = ctx.env.portal.requests({ sinceId: failed.id }).find((r) => r.status >= 200 && r.status < 300 && concerns(r, marks));
+        return ok && ctx.env.portal.dossier(code) ? ok : undefined;
+      }, ctx.env.timing.syncDeadlineMs + 5000, ctx.signal);
+      ctx.require(resent !== undefined, { message: 'Once the portal is back, the queued change is resent and accepted', expected: `the portal holds ${code}`, found: 'never resent within the deadline' });
       // Nothing dropped: every step the system recorded (its own authenticated lookup) reaches the portal.
-      const token = await ctx.env.portal.citizenToken(citizen(ctx));
+      const token = await ctx.env.portal.citizenToken(owner);
+      const own = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(code)}`, headers: { authorization: `Bearer ${token}` }, label: "lookupDossier: the system's own history" });
+      const steps = (own.json as { history?: { TrangThai?: string; ThoiDiemXuLy?: string }[] } | undefined)?.history ?? [];
       const key = (s: { TrangThai?: string; ThoiDiemXuLy?: string }) => `${s.TrangThai}@${s.ThoiDiemXuLy}`;
-      let missing: string[] = [];
-      const deadline = Date.now() + ctx.env.timing.syncDeadlineMs + 5000;
-      do {
-        const own = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(code)}`, headers: { authorization: `Bearer ${token}` }, label: "lookupDossier: the system's own history" });
-        const steps = ((own.json as { history?: { TrangThai?: string; ThoiDiemXuLy?: string }[] } | undefined)?.history ?? []);
+      const missingAtPortal = () => {
         const atPortal = new Set((ctx.env.portal.dossier(code)?.history ?? []).map(key));
-        missing = steps.map(key).filter((k) => !atPortal.has(k));
-        if (missing.length === 0 && steps.length > 0) break;
-        await sleep(200);
-      } while (Date.now() < deadline);
-      ctx.verify(missing.length === 0, { requirements: ['DVC-SYNC-002'], message: 'Every step recorded while the portal was down reached it afterwards (none dropped)', expected: 'the portal history holds every step of the system', found: missing.length ? `missing at the portal: ${missing.join(', ')}` : 'all present' });
+        return steps.map(key).filter((k) => !atPortal.has(k));
+      };
+      // Steps recorded before the lookup may still be on their way: wait for them, not for a fixed time.
+      await ctx.env.portal.waitFor(() => (missingAtPortal().length === 0 ? true : undefined), ctx.env.timing.syncDeadlineMs + 5000, ctx.signal);
+      const missing = missingAtPortal();
+      ctx.verify(missing.length === 0, { message: 'Every step recorded while the portal was down reached it afterwards (none dropped)', expected: 'the portal history holds every step of the system', found: missing.length ? `missing at the portal: ${missing.join(', ')}` : `all ${steps.length} present`, response: own });
     },
   }),
   check({
     id: 'rate-limits.retry-after-honoured',
-    title: "After a 429 from the portal the system waits for Retry-After before resending",
+    title: 'After a 429 from the portal the system waits for Retry-After before resending',
     area: 'rate-limits',
     requirements: ['DVC-RATE-002'],
-    exclusive: true,
     timeoutMs: 180_000,
     run: async (ctx: Ctx) => {
-      const routes = PUSH_ROUTES[ctx.env.scope.binding];
+      // The 429 is scoped to this check's dossier, and so is the verdict: a push of the same
+      // dossier inside Retry-After is a resend too early. A system may also hold back every push
+      // to that endpoint (Retry-After per endpoint): the other checks' dossiers are then only
+      // late, within their own deadlines, and their pushes are not counted here.
       const since = ctx.env.portal.lastRequestId;
       const retryAfter = 2;
-      await setFaults(ctx, routes.map((route) => ({ route, rateLimit: { retryAfterSeconds: retryAfter } })));
-      let limitedAt: number | undefined;
-      let code: string | undefined;
+      const owner = ownOwner(ctx);
+      const marks = [owner.SoDinhDanh!];
+      const faults = new DossierFaults(ctx, { rateLimit: { retryAfterSeconds: retryAfter } });
+      let first: PortalRequestRecord | undefined;
+      let code: string;
+      faults.scope(owner.SoDinhDanh!);
       try {
-        const received = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
-        code = received.MaHoSo;
-        const first = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: since }).find((r) => r.status === 429 && (r.rawBody.includes(code!) || r.path.includes(code!))), ctx.env.timing.syncDeadlineMs, ctx.signal);
+        code = (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), owner })).MaHoSo;
+        faults.scope(code);
+        marks.push(code);
+        first = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: since }).find((r) => r.status === 429 && concerns(r, marks)), ctx.env.timing.syncDeadlineMs, ctx.signal);
+        if (!first && ctx.env.portal.dossier(code) !== undefined) {
+          ctx.inconclusive(`the system's pushes of ${code} carried neither the owner's SoDinhDanh nor, after the 201, the dossier code, so the suite's portal could not rate-limit them alone`);
+        }
         ctx.require(first !== undefined, { message: 'The system pushed while rate limited', expected: 'a push answered 429', found: 'none' });
-        limitedAt = first.at;
       } finally {
-        await clearFaults(ctx);
+        // One 429 is enough: a resend inside Retry-After is early whether or not it would be refused.
+        faults.clear();
       }
-      const record = await portalRecord(ctx, code!, () => true, ctx.env.timing.syncDeadlineMs + retryAfter * 1000);
-      const next = ctx.env.portal.requests({ sinceId: since }).find((r) => r.at > limitedAt! && (r.rawBody.includes(code!) || r.path.includes(code!)) && r.status !== 429);
-      ctx.require(record !== undefined && next !== undefined, { message: 'The change was resent after the limit', expected: 'a later accepted push', found: 'none' });
-      const waited = next.at - limitedAt!;
-      const early = ctx.env.portal.requests({ sinceId: since }).filter((r) => r.at > limitedAt! && r.at - limitedAt! < retryAfter * 1000 - 100 && (r.rawBody.includes(code!) || r.path.includes(code!)));
-      ctx.verify(early.length === 0, { message: `No push for the dossier within Retry-After (${retryAfter} s) of the 429`, expected: `≥ ${retryAfter} s`, found: early.length ? `${early.length} push(es), first after ${Math.round(early[0]!.at - limitedAt!)} ms` : `next push after ${Math.round(waited)} ms` });
+      const limitedAt = first.at;
+      const next = await ctx.env.portal.waitFor(() => {
+        const after = ctx.env.portal.requests({ sinceId: first.id }).find((r) => r.status !== 429 && concerns(r, marks));
+        return after && ctx.env.portal.dossier(code) ? after : undefined;
+      }, ctx.env.timing.syncDeadlineMs + retryAfter * 1000, ctx.signal);
+      ctx.require(next !== undefined, { message: 'The change was resent after the limit', expected: 'a later accepted push', found: 'none' });
+      const early = ctx.env.portal.requests({ sinceId: first.id }).filter((r) => r.at - limitedAt < retryAfter * 1000 - 100 && concerns(r, marks));
+      ctx.verify(early.length === 0, { message: `No push for the dossier within Retry-After (${retryAfter} s) of the 429`, expected: `≥ ${retryAfter} s`, found: early.length ? `${early.length} push(es), first after ${Math.round(early[0]!.at - limitedAt)} ms` : `next push after ${Math.round(next.at - limitedAt)} ms` });
     },
   }),
   check({

@@ -1,9 +1,10 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createTestPki, signMessage, type TestParty, type TestPki } from '@dvc-kit/signature';
-import { startMockPortal, TEST_CITIZENS, type JournalEntry, type MockPortal, type SystemCredentials } from '@dvc-kit/mock-portal';
+import { startMockPortal, TEST_CITIZENS, type FaultRule, type JournalEntry, type MockPortal, type SystemCredentials } from '@dvc-kit/mock-portal';
 import type { DossierRecord, UserInfo } from '@dvc-kit/spec';
 import { SignJWT, type CryptoKey, type KeyObject } from 'jose';
 import { ConformanceError } from '../errors.js';
+import { waitForChange } from './condition.js';
 
 /** A request the system under test made to the portal, with what the portal answered. */
 export interface PortalRequestRecord {
@@ -148,18 +149,22 @@ export class PortalSide {
 
   /** The requests the system under test made to the portal, oldest first. */
   requests(filter: { sinceId?: number; operationIds?: string[] } = {}): PortalRequestRecord[] {
-    return this.portal.journal
-      .raw()
+    const journal = this.portal.journal;
+    // Only the entries after sinceId are read: waits probe this after every request.
+    const entries = filter.sinceId === undefined ? journal.raw() : journal.since(filter.sinceId);
+    const out: PortalRequestRecord[] = [];
+    for (const e of entries) {
       // One system is registered per portal, so everything but the suite's own admin calls is the system's.
-      .filter((e) => !e.path.startsWith('/__admin') && e.requestHeaders[COUNTERPART_HEADER] === undefined)
-      .filter((e) => (filter.sinceId === undefined || e.id > filter.sinceId) && (!filter.operationIds || (e.operationId !== undefined && filter.operationIds.includes(e.operationId))))
-      .map(toRecord);
+      if (e.path.startsWith('/__admin') || e.requestHeaders[COUNTERPART_HEADER] !== undefined) continue;
+      if (filter.operationIds && (e.operationId === undefined || !filter.operationIds.includes(e.operationId))) continue;
+      out.push(toRecord(e));
+    }
+    return out;
   }
 
   /** The journal's last id (to look only at what comes after). */
   get lastRequestId(): number {
-    const raw = this.portal.journal.raw();
-    return raw.length > 0 ? raw[raw.length - 1]!.id : 0;
+    return this.portal.journal.nextEntryId - 1;
   }
 
   /** What the portal holds for a dossier (as synced by the system). */
@@ -167,15 +172,26 @@ export class PortalSide {
     return this.portal.store.dossiers.get(MaHoSo);
   }
 
-  /** Polls until `probe` returns a value (or the deadline passes, then undefined). */
-  async waitFor<T>(probe: () => T | undefined, timeoutMs: number, signal?: AbortSignal): Promise<T | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined) return value;
-      if (Date.now() >= deadline || signal?.aborted) return undefined;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  /**
+   * Waits until `probe` returns a value: it is tried now and after each request the portal
+   * answers (the store already shows its effect), never on a polling timer; undefined at the
+   * deadline or on abort.
+   */
+  waitFor<T>(probe: () => T | undefined, timeoutMs: number, signal?: AbortSignal): Promise<T | undefined> {
+    return waitForChange((wake) => this.portal.journal.subscribe(wake), probe, timeoutMs, signal);
+  }
+
+  /**
+   * Adds a fault rule beside the others and returns its id. With `match` it breaks only the
+   * requests that carry one of its strings (a check's own dossier), so other checks run on.
+   */
+  addFault(rule: FaultRule): string {
+    return this.portal.core.faults.add(rule).id!;
+  }
+
+  /** Removes a rule added by `addFault`; false when it was already gone. */
+  removeFault(id: string): boolean {
+    return this.portal.core.faults.remove(id);
   }
 
   async close(): Promise<void> {
@@ -184,7 +200,19 @@ export class PortalSide {
   }
 }
 
+// Decoded once per entry: waits read the same entries again after every request.
+const records = new WeakMap<JournalEntry, PortalRequestRecord>();
+
 function toRecord(e: JournalEntry): PortalRequestRecord {
+  let record = records.get(e);
+  if (!record) {
+    record = decodeRecord(e);
+    records.set(e, record);
+  }
+  return record;
+}
+
+function decodeRecord(e: JournalEntry): PortalRequestRecord {
   const rawBody = e.requestBody ? Buffer.from(e.requestBody).toString('utf8') : '';
   let body: unknown;
   try {
