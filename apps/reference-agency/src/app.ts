@@ -18,6 +18,7 @@ import { MessageSigner } from './message-signature.js';
 import { Officials, OFFICIALS } from './officials.js';
 import { Outbox } from './outbox.js';
 import { PortalDiscovery } from './portal-discovery.js';
+import { portalTransport } from './portal-transport.js';
 import { clientPusher, PortalSync, type PortalPusher, type SyncOptions } from './portal-sync.js';
 import { PortalTokenVerifier } from './portal-token.js';
 import { MonthlyReports } from './monthly-report.js';
@@ -118,7 +119,8 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   const secret = Buffer.from(metaValue(db, 'secret', () => randomBytes(32).toString('base64')), 'base64');
   const store = new DossierStore(db, { mutant, installId });
   const outbox = new Outbox(db);
-  const discovery = new PortalDiscovery(config.portalUrl);
+  const transport = portalTransport(config, mutant);
+  const discovery = new PortalDiscovery(config.portalUrl, transport.fetch);
   const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: config.revocationMode, revocationCacheMs: config.revocationCacheMs, mutant });
   const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, supplementDeadlineMs: config.supplementDeadlineMs, mutant, ...(options.log ? { log: options.log } : {}) });
   const feedback = new FeedbackStore(db);
@@ -136,17 +138,18 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
     officials,
     discovery,
     publicLookups: new RateLimiter(config.publicLookupsPerMinute),
-    signOn: new CitizenSignOnFlow(config, secret),
+    signOn: new CitizenSignOnFlow(config, secret, transport.dispatcher),
     secret,
     version: VERSION,
   };
-  const client = options.pusher ? undefined : clientPusher(config, signer, mutant);
+  const client = options.pusher ? undefined : clientPusher(config, signer, mutant, transport.dispatcher);
   const pusher = options.pusher ?? client!;
   const sync = new PortalSync(outbox, store, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, feedback, evaluations, ...(options.log ? { log: options.log } : {}) });
   const listener = createListener(routes(services, db), { mutant, ...(options.log ? { log: options.log } : {}) });
-  // DVC-TLS-001: with a certificate, HTTPS only, TLS 1.2 or later.
+  // DVC-TLS-001: with a certificate, HTTPS only, TLS 1.2 or later (the mutant also speaks 1.0 and 1.1, whose ciphers need security level 0).
+  const oldTls = mutant.is('tls-old-versions');
   const server: Server = config.tls
-    ? createHttpsServer({ cert: config.tls.certificatePem, key: config.tls.keyPem, minVersion: 'TLSv1.2' }, listener)
+    ? createHttpsServer({ cert: config.tls.certificatePem, key: config.tls.keyPem, minVersion: oldTls ? 'TLSv1' : 'TLSv1.2', ...(oldTls ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {}) }, listener)
     : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -177,6 +180,7 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
       await sync.stop();
       await reports?.stop();
       await client?.close();
+      await transport.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

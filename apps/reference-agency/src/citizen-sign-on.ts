@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createCitizenSignOn, type CitizenSignOn } from '@dvc-kit/auth';
+import type { Dispatcher } from 'undici';
 import type { AgencyConfig } from './config.js';
 
 /** Sign-on state and session cookies live this long. */
@@ -26,9 +27,13 @@ export class CitizenSignOnFlow {
   readonly #config: AgencyConfig;
   #signOn: CitizenSignOn | undefined;
 
-  constructor(config: AgencyConfig, secret: Buffer) {
+  readonly #dispatcher: Dispatcher | undefined;
+
+  /** `dispatcher`: the portal transport (its TLS trust), for discovery, token and userinfo. */
+  constructor(config: AgencyConfig, secret: Buffer, dispatcher?: Dispatcher) {
     this.#config = config;
     this.#secret = secret;
+    this.#dispatcher = dispatcher;
   }
 
   get redirectUri(): string {
@@ -42,6 +47,7 @@ export class CitizenSignOnFlow {
       redirectUri: this.redirectUri,
       privateKey: this.#config.clientKeyPem,
       allowInsecureRequests: this.#config.portalUrl.startsWith('http:'),
+      ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
     });
     return this.#signOn;
   }

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestPki } from '@dvc-kit/signature';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
@@ -48,5 +49,27 @@ describe('loadConfig', () => {
     expect(failure({ ...base, DVC_TRUST_ANCHORS_FILE: join(dir, 'key.pem') }).variable).toBe('DVC_TRUST_ANCHORS_FILE');
     expect(failure({ ...base, DVC_CLIENT_KEY_FILE: join(dir, 'chain.pem') }).message).toMatch(/no PEM private key/);
     expect(failure({ ...base, DVC_MUTANT: 'x' }).code).toBe('AGENCY_CONFIG_INVALID');
+  });
+
+  it('needs both DVC_TLS_CERT_FILE and DVC_TLS_KEY_FILE, a key that matches, and reads DVC_PORTAL_CA_FILE', async () => {
+    const pki = await createTestPki();
+    try {
+      const a = await pki.issueEndEntity({ subject: { commonName: 'a.example.vn' }, subjectAltNames: { dns: ['a.example.vn'] } });
+      const b = await pki.issueEndEntity({ subject: { commonName: 'b.example.vn' }, subjectAltNames: { dns: ['b.example.vn'] } });
+      writeFileSync(join(dir, 'tls.pem'), a.chainPem.join('\n'));
+      writeFileSync(join(dir, 'tls.key'), a.privateKeyPem);
+      writeFileSync(join(dir, 'other.key'), b.privateKeyPem);
+      writeFileSync(join(dir, 'ca.pem'), pki.trustAnchors.join('\n'));
+      const cert = join(dir, 'tls.pem');
+      expect(failure({ ...base, DVC_TLS_CERT_FILE: cert }).message).toMatch(/^DVC_TLS_KEY_FILE: is required when DVC_TLS_CERT_FILE is set/);
+      expect(failure({ ...base, DVC_TLS_KEY_FILE: join(dir, 'tls.key') }).variable).toBe('DVC_TLS_CERT_FILE');
+      expect(failure({ ...base, DVC_TLS_CERT_FILE: cert, DVC_TLS_KEY_FILE: join(dir, 'other.key') }).message).toMatch(/cannot be used with the certificate/);
+      const c = loadConfig({ ...base, DVC_TLS_CERT_FILE: cert, DVC_TLS_KEY_FILE: join(dir, 'tls.key'), DVC_PORTAL_CA_FILE: join(dir, 'ca.pem') });
+      expect(c.publicUrl).toBe('https://127.0.0.1:4020');
+      expect(c.portalCaPem).toHaveLength(pki.trustAnchors.length);
+      expect(failure({ ...base, DVC_PORTAL_CA_FILE: join(dir, 'tls.key') }).variable).toBe('DVC_PORTAL_CA_FILE');
+    } finally {
+      await pki.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { resolve } from 'node:path';
 import { parseAgencyCode } from '@dvc-kit/validators';
 import { ConfigError } from './errors.js';
@@ -40,6 +41,8 @@ export interface AgencyConfig {
   publicLookupsPerMinute: number;
   /** PEM certificate chain and key to serve HTTPS (TLS 1.2 or later); plain HTTP without them. */
   tls?: { certificatePem: string; keyPem: string };
+  /** PEM CA certificates trusted for the portal's TLS (DVC_PORTAL_CA_FILE); the system's CA list when unset. */
+  portalCaPem?: string[];
   mutant: Mutant;
 }
 
@@ -89,6 +92,28 @@ function url(env: Env, name: string, value: string): string {
 }
 
 /**
+ * DVC_TLS_CERT_FILE and DVC_TLS_KEY_FILE: both or neither (DVC-TLS-001). The pair is loaded
+ * once here, so a key that does not match its certificate stops the system at start.
+ */
+function serverTls(env: Env): AgencyConfig['tls'] {
+  const cert = env.DVC_TLS_CERT_FILE?.trim();
+  const key = env.DVC_TLS_KEY_FILE?.trim();
+  if (!cert && !key) return undefined;
+  if (!key) throw new ConfigError('DVC_TLS_KEY_FILE', 'is required when DVC_TLS_CERT_FILE is set (the private key of the HTTPS certificate)');
+  if (!cert) throw new ConfigError('DVC_TLS_CERT_FILE', 'is required when DVC_TLS_KEY_FILE is set (the HTTPS certificate chain, leaf first)');
+  certificates(env, 'DVC_TLS_CERT_FILE');
+  const certificatePem = readPemFile(env, 'DVC_TLS_CERT_FILE');
+  const keyPem = readPemFile(env, 'DVC_TLS_KEY_FILE');
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyPem)) throw new ConfigError('DVC_TLS_KEY_FILE', 'holds no PEM private key');
+  try {
+    createSecureContext({ cert: certificatePem, key: keyPem });
+  } catch (cause) {
+    throw new ConfigError('DVC_TLS_KEY_FILE', `cannot be used with the certificate of DVC_TLS_CERT_FILE: ${(cause as Error).message}`, { cause });
+  }
+  return { certificatePem, keyPem };
+}
+
+/**
  * Reads the configuration from environment variables (the onboarding contract).
  * Throws {@link ConfigError} naming the variable when one is missing or malformed.
  */
@@ -106,18 +131,13 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
   const trustAnchors = certificates(env, 'DVC_TRUST_ANCHORS_FILE');
   let dvcqg: AgencyConfig['dvcqg'];
   if (binding === 'dvcqg') dvcqg = { username: required(env, 'DVC_DVCQG_USERNAME'), password: required(env, 'DVC_DVCQG_PASSWORD') };
-  let tls: AgencyConfig['tls'];
-  if (env.DVC_TLS_CERT_FILE?.trim() || env.DVC_TLS_KEY_FILE?.trim()) {
-    certificates(env, 'DVC_TLS_CERT_FILE');
-    const keyPem = readPemFile(env, 'DVC_TLS_KEY_FILE');
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyPem)) throw new ConfigError('DVC_TLS_KEY_FILE', 'holds no PEM private key');
-    tls = { certificatePem: readPemFile(env, 'DVC_TLS_CERT_FILE'), keyPem };
-  }
+  const tls = serverTls(env);
+  const portalCaPem = env.DVC_PORTAL_CA_FILE?.trim() ? certificates(env, 'DVC_PORTAL_CA_FILE') : undefined;
   const host = env.HOST?.trim() || '127.0.0.1';
   const port = integer(env, 'PORT', 4020, 0, 65535);
   const dataDir = resolve(env.DVC_DATA_DIR?.trim() || './data');
   const publicUrl = url(env, 'DVC_PUBLIC_URL', env.DVC_PUBLIC_URL?.trim() || `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`);
-  const stepIntervalMs = integer(env, 'DVC_STEP_INTERVAL_MS', 60_000, 10, 24 * 3600_000);
+  const stepIntervalMs = integer(env, 'DVC_STEP_INTERVAL_MS', 60_000, 1, 24 * 3600_000);
   const supplementDeadlineMs = integer(env, 'DVC_SUPPLEMENT_DEADLINE_MS', 7 * 24 * 3600_000, 10, 365 * 24 * 3600_000);
   const revocationMode = (env.DVC_REVOCATION_MODE?.trim() || 'soft-fail') as RevocationMode;
   if (!['hard-fail', 'soft-fail', 'off'].includes(revocationMode)) {
@@ -145,6 +165,7 @@ export function loadConfig(env: Env = process.env): AgencyConfig {
     revocationCacheMs,
     publicLookupsPerMinute,
     ...(tls ? { tls } : {}),
+    ...(portalCaPem ? { portalCaPem } : {}),
     mutant: readMutant(env),
   };
 }

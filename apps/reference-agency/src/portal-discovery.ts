@@ -14,10 +14,18 @@ export interface PortalMetadata {
  */
 export class PortalDiscovery {
   readonly #portalUrl: string;
+  readonly #fetch: typeof globalThis.fetch;
   #metadata: Promise<PortalMetadata> | undefined;
 
-  constructor(portalUrl: string) {
+  /** `fetchImpl`: the portal transport's fetch (its TLS trust). */
+  constructor(portalUrl: string, fetchImpl: typeof globalThis.fetch = globalThis.fetch) {
     this.#portalUrl = portalUrl;
+    this.#fetch = fetchImpl;
+  }
+
+  /** The fetch of the portal transport, for other reads from the portal (the JWKS). */
+  get fetch(): typeof globalThis.fetch {
+    return this.#fetch;
   }
 
   get(): Promise<PortalMetadata> {
@@ -32,7 +40,7 @@ export class PortalDiscovery {
     const url = `${this.#portalUrl}/.well-known/openid-configuration`;
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(5000), headers: { accept: 'application/json' } });
+      res = await this.#fetch(url, { signal: AbortSignal.timeout(5000), headers: { accept: 'application/json' } });
     } catch {
       throw problems.unavailable(`The national portal's discovery document (${url}) cannot be reached.`);
     }

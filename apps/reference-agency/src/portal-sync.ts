@@ -52,8 +52,8 @@ function clientSigner(signer: MessageSigner): (body: unknown) => Promise<string>
 }
 
 /** Drops X-DVC-Signature from every request (only for the events-unsigned mutant). */
-function withoutSignatures(): Dispatcher {
-  return new Agent().compose((dispatch) => (opts, handler) => {
+function withoutSignatures(transport: Dispatcher | undefined): Dispatcher {
+  return (transport ?? new Agent()).compose((dispatch) => (opts, handler) => {
     const headers = Object.fromEntries(Object.entries((opts.headers ?? {}) as Record<string, string>).filter(([k]) => k.toLowerCase() !== 'x-dvc-signature'));
     return dispatch({ ...opts, headers }, handler);
   });
@@ -67,13 +67,14 @@ function withoutSignatures(): Dispatcher {
  * the lookup → CapNhatTienDoHoSoMC), with a gateway session. A step to status 6 also
  * creates the fee payment at the portal (`payments.create`, rest binding).
  */
-export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant: Mutant): PortalPusher & { close(): Promise<void> } {
+export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant: Mutant, transport?: Dispatcher): PortalPusher & { close(): Promise<void> } {
   const dvcqg = config.binding === 'dvcqg';
   if (dvcqg && !config.dvcqg) throw new TypeError('the dvcqg binding needs DVC_DVCQG_USERNAME and DVC_DVCQG_PASSWORD');
+  const via = transport ? { dispatcher: transport } : {};
   const auth: CredentialProvider = dvcqg
-    ? dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password })
+    ? dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password, ...via })
     : // No scope asked: the portal grants what the system is registered for, and a call outside it gets its own 403.
-      clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem });
+      clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, ...via });
   const client = createNationalPortalClient({
     baseUrl: config.portalUrl,
     binding: config.binding,
@@ -84,7 +85,7 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
     timeoutMs: 15_000,
     userAgent: `dvc-reference-agency/${config.agencyCode}`,
     ...(dvcqg ? { dvcqg: { agencyCode: config.agencyCode, isUpdating: 'lookup' as const } } : {}),
-    ...(mutant.is('events-unsigned') ? { dispatcher: withoutSignatures() } : {}),
+    ...(mutant.is('events-unsigned') ? { dispatcher: withoutSignatures(transport) } : via),
   });
   return {
     async push(entry) {

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { HttpProblem, problems } from './errors.js';
 import type { Mutant } from './mutants.js';
 import type { PortalDiscovery } from './portal-discovery.js';
@@ -62,7 +62,7 @@ export class PortalTokenVerifier {
 
   async #verify(token: string, metadata: { issuer: string; jwks_uri: string }): Promise<VerifiedToken['claims']> {
     if (this.#jwks?.uri !== metadata.jwks_uri) {
-      this.#jwks = { uri: metadata.jwks_uri, set: createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: 5000, cooldownDuration: 1000 }) };
+      this.#jwks = { uri: metadata.jwks_uri, set: createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: 5000, cooldownDuration: 1000, [customFetch]: this.#discovery.fetch }) };
     }
     const { payload } = await jwtVerify(token, this.#jwks.set, {
       issuer: metadata.issuer,

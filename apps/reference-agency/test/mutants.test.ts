@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseDossierCode } from '@dvc-kit/validators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceAgency, type ReferenceAgency } from '../src/app.js';
@@ -8,6 +12,8 @@ import { call, submission, waitFor } from './support/http.js';
 
 let portal: FakePortal;
 let token: string;
+/** A second portal over HTTPS, for the TLS mutants (started when first needed). */
+let httpsPortal: FakePortal | undefined;
 
 beforeAll(async () => {
   portal = await FakePortal.start();
@@ -16,10 +22,39 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.close();
+  await httpsPortal?.close();
 });
+
+/** The agency's HTTPS certificate files, for 127.0.0.1. */
+async function tlsFiles(pki: FakePortal['pki']): Promise<Record<string, string>> {
+  const server = await pki.issueEndEntity({ subject: { commonName: '127.0.0.1' }, issuer: 'governmentCa', subjectAltNames: { ip: ['127.0.0.1'] } });
+  const dir = mkdtempSync(join(tmpdir(), 'ra-mutant-tls-'));
+  writeFileSync(join(dir, 'tls.pem'), server.chainPem.join('\n'));
+  writeFileSync(join(dir, 'tls.key'), server.privateKeyPem);
+  return { DVC_TLS_CERT_FILE: join(dir, 'tls.pem'), DVC_TLS_KEY_FILE: join(dir, 'tls.key') };
+}
+
+/** Whether a TLS 1.0/1.1-only client gets an answer. */
+function oldTlsAnswered(url: string, ca: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(url, { ca, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** Probes that need their own setting: the portal over HTTPS, extra variables. */
+const SETUP: Partial<Record<MutantName, { https?: boolean; env?: (pki: FakePortal['pki']) => Promise<Record<string, string>> }>> = {
+  'tls-verification-off': { https: true },
+  'tls-old-versions': { https: true, env: tlsFiles },
+};
 
 interface Probe {
   agency: ReferenceAgency;
+  portal: FakePortal;
   post(path: string, body: unknown, extra?: Parameters<typeof call>[4]): ReturnType<typeof call>;
   get(path: string, extra?: Parameters<typeof call>[4]): ReturnType<typeof call>;
   submit(over?: Record<string, unknown>): Promise<string>;
@@ -100,6 +135,18 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     const res = await p.get(`/v1/public/dossiers/000.00.06.H56-250701-0001`);
     return res.status === 500 && /\n\s+at /.test(String(res.body?.detail));
   },
+  'tls-verification-off': async (p) => {
+    await p.submit(); // reads discovery and the JWKS while the portal's certificate is right
+    await p.portal.serveCertificateFor({ dns: ['dichvucong.example.vn'] });
+    try {
+      const code = await p.submit();
+      const entry = await waitFor(() => p.agency.services.outbox.entries(code).find((e) => e.attempts > 0), `a push attempt of ${code}`);
+      return entry.state === 'delivered';
+    } finally {
+      await p.portal.serveCertificateFor({ ip: ['127.0.0.1'] });
+    }
+  },
+  'tls-old-versions': async (p) => oldTlsAnswered(`${p.agency.url}/health`, p.portal.pki.trustAnchors),
   'public-lookup-unlimited': async (p) => {
     const code = await p.submit();
     let last = 0;
@@ -115,16 +162,22 @@ async function probe(mutant: MutantName | undefined, name: MutantName): Promise<
   // dossier codes apart from the other probes' at the shared test portal.
   probes += 1;
   const unit = `000.00.${String(probes).padStart(2, '0')}.H56`;
-  const env = portal.agencyEnv({ DVC_STEP_INTERVAL_MS: '3600000', DVC_PUBLIC_LOOKUP_LIMIT: '3', ...(mutant ? { DVC_MUTANT: mutant } : {}) });
+  const setup = SETUP[name] ?? {};
+  if (setup.https) httpsPortal ??= await FakePortal.start({ https: true });
+  const at = setup.https ? httpsPortal! : portal;
+  const extra = (await setup.env?.(at.pki)) ?? {};
+  const env = at.agencyEnv({ DVC_STEP_INTERVAL_MS: '3600000', DVC_PUBLIC_LOOKUP_LIMIT: '3', ...extra, ...(mutant ? { DVC_MUTANT: mutant } : {}) });
   const agency = await startReferenceAgency(loadConfig(env), { sync: { baseBackoffMs: 20 } });
+  const writer = at === portal ? token : await at.token({ scope: 'agency.dossiers.write agency.payments.write' });
   const p: Probe = {
     agency,
+    portal: at,
     post: (path, body, extra = {}) => {
       const b = body as Record<string, unknown>;
       const withUnit = path === '/v1/dossiers' && b && typeof b === 'object' && 'MaCoQuanThucHien' in b ? { ...b, MaCoQuanThucHien: unit } : body;
-      return call(portal, agency.url, 'POST', path, { token, body: withUnit, sign: true, ...extra });
+      return call(at, agency.url, 'POST', path, { token: writer, body: withUnit, sign: true, ...extra });
     },
-    get: (path, extra = {}) => call(portal, agency.url, 'GET', path, extra),
+    get: (path, extra = {}) => call(at, agency.url, 'GET', path, extra),
     async submit(over = {}) {
       const res = await p.post('/v1/dossiers', submission(over));
       if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${JSON.stringify(res.body)}`);

@@ -19,7 +19,7 @@ export async function startChild(env: Record<string, string>): Promise<RunningCh
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the agency did not start:\n${err}`)), 60_000);
     const onData = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(err);
+      const m = /listening on (https?:\/\/\S+)/.exec(err);
       if (m) {
         clearTimeout(timer);
         child.stderr!.off('data', onData);

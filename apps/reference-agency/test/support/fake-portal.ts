@@ -1,6 +1,7 @@
 import { createPublicKey, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ export class FakePortal {
   /** Answer the next n dossier writes with this HTTP status (or dvcqg error_code). */
   faults: { count: number; status: number; dvcqgCode?: string; retryAfter?: string } = { count: 0, status: 503 };
   readonly #eventKeys = new Map<string, string>();
-  #server!: Server;
+  #server!: Server | HttpsServer;
   #keys!: { privateKey: CryptoKey; publicKey: CryptoKey; jwk: JWK };
   #sessions = new Set<string>();
   pki!: TestPki;
@@ -47,7 +48,8 @@ export class FakePortal {
   agencyParty!: TestParty;
   readonly dvcqgUser = { username: 'thanhhoa-motcua', password: 'S3cret-Example!' };
 
-  static async start(): Promise<FakePortal> {
+  /** `https`: serve over TLS with a certificate of the test PKI for 127.0.0.1 (the agency gets DVC_PORTAL_CA_FILE). */
+  static async start(options: { https?: boolean } = {}): Promise<FakePortal> {
     const portal = new FakePortal();
     portal.pki = await createTestPki();
     portal.agencyParty = portal.pki.agency;
@@ -55,10 +57,27 @@ export class FakePortal {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), kid: 'portal-key-1', alg: 'RS256', use: 'sig' };
     portal.#keys = { privateKey: privateKey as CryptoKey, publicKey: publicKey as CryptoKey, jwk };
-    portal.#server = createServer((req, res) => void portal.#handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void portal.#handle(req, res);
+    if (options.https) {
+      const cert = await portal.#tlsCertificate({ ip: ['127.0.0.1'] });
+      portal.#server = createHttpsServer({ ...cert, minVersion: 'TLSv1.2' }, handler);
+    } else {
+      portal.#server = createServer(handler);
+    }
     await new Promise<void>((r) => portal.#server.listen(0, '127.0.0.1', () => r()));
-    portal.url = `http://127.0.0.1:${(portal.#server.address() as AddressInfo).port}`;
+    portal.url = `${options.https ? 'https' : 'http'}://127.0.0.1:${(portal.#server.address() as AddressInfo).port}`;
     return portal;
+  }
+
+  async #tlsCertificate(names: { dns?: string[]; ip?: string[] }): Promise<{ cert: string; key: string }> {
+    const party = await this.pki.issueEndEntity({ subject: { commonName: names.dns?.[0] ?? names.ip?.[0] ?? 'portal', organization: 'Văn phòng Chính phủ' }, issuer: 'governmentCa', subjectAltNames: names });
+    return { cert: party.chainPem.join('\n'), key: party.privateKeyPem };
+  }
+
+  /** Serves a new TLS certificate for these names from now on; open connections are closed, so the next call sees it. */
+  async serveCertificateFor(names: { dns?: string[]; ip?: string[] }): Promise<void> {
+    (this.#server as HttpsServer).setSecureContext(await this.#tlsCertificate(names));
+    this.#server.closeAllConnections();
   }
 
   async close(): Promise<void> {
@@ -75,6 +94,8 @@ export class FakePortal {
     writeFileSync(join(dir, 'key.pem'), this.agencyParty.privateKeyPem);
     writeFileSync(join(dir, 'chain.pem'), this.agencyParty.chainPem.join('\n'));
     writeFileSync(join(dir, 'anchors.pem'), this.pki.trustAnchors.join('\n'));
+    const https = this.url.startsWith('https:');
+    if (https) writeFileSync(join(dir, 'portal-ca.pem'), this.pki.trustAnchors.join('\n'));
     return {
       DVC_PORTAL_URL: this.url,
       DVC_BINDING: 'rest',
@@ -89,6 +110,7 @@ export class FakePortal {
       PORT: '0',
       DVC_DATA_DIR: mkdtempSync(join(tmpdir(), 'ra-data-')),
       DVC_STEP_INTERVAL_MS: '40',
+      ...(https ? { DVC_PORTAL_CA_FILE: join(dir, 'portal-ca.pem') } : {}),
       ...extra,
     };
   }
