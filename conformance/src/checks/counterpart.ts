@@ -13,7 +13,7 @@ import { check, nowPortal, pickProcedure, portalRecord, PROBLEM_JSON, receive, s
  * mistaken for the system's own calls.
  */
 
-const MARK = { [COUNTERPART_HEADER]: 'counterpart' };
+export const MARK = { [COUNTERPART_HEADER]: 'counterpart' };
 
 async function assertion(ctx: Ctx, claims: { aud?: string; jti?: string; lifetime?: number; iss?: string } = {}): Promise<string> {
   const c = ctx.env.portal.credentials;
@@ -37,7 +37,7 @@ async function tokenRequest(ctx: Ctx, form: Record<string, string>, label: strin
 
 const GRANT = { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' };
 
-async function systemToken(ctx: Ctx, scope: string): Promise<string> {
+export async function systemToken(ctx: Ctx, scope: string): Promise<string> {
   const res = await tokenRequest(ctx, { ...GRANT, client_assertion: await assertion(ctx), scope }, `requestToken (${scope})`);
   const token = (res.json as { access_token?: string } | undefined)?.access_token;
   if (res.status !== 200 || !token) ctx.inconclusive(`the suite could not obtain a token from its portal for ${scope} (${res.status})`);

@@ -1,10 +1,13 @@
 import type { Check } from './support.js';
+import { accountChecks } from './account.js';
 import { citizenRequestChecks } from './citizen-requests.js';
 import { contractChecks } from './contract.js';
 import { counterpartChecks } from './counterpart.js';
 import { exclusiveChecks } from './exclusive.js';
+import { feedbackChecks } from './feedback.js';
 import { lookupChecks } from './lookup.js';
 import { receptionChecks } from './reception.js';
+import { referenceDataChecks } from './reference-data.js';
 import { reportChecks } from './reports.js';
 import { securityChecks } from './security.js';
 
@@ -16,6 +19,9 @@ export const allChecks: readonly Check[] = Object.freeze([
   ...citizenRequestChecks,
   ...contractChecks,
   ...reportChecks,
+  ...accountChecks,
+  ...feedbackChecks,
+  ...referenceDataChecks,
   ...counterpartChecks,
   ...exclusiveChecks,
 ]);

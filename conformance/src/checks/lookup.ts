@@ -1,10 +1,7 @@
-import { asPortal, check, citizen, isProblem, nowPortal, pickProcedure, receive, syncedAt, verifyProblem, type Check, type Ctx } from './support.js';
+import { citizenLookup, forwardFeedback, watchFeedback } from './feedback.js';
+import { check, citizen, isProblem, pickProcedure, receive, syncedAt, verifyProblem, type Check, type Ctx } from './support.js';
 
 const PUBLIC_FIELDS = new Set(['MaHoSo', 'TrangThaiHoSo', 'DaHoanThanh', 'TenTTHC', 'NgayTiepNhan', 'NgayHenTra', 'NgayKetThucXuLy', 'NgayTra']);
-
-async function citizenLookup(ctx: Ctx, MaHoSo: string, token: string | null, label: string) {
-  return ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: token === null ? {} : { authorization: `Bearer ${token}` }, label });
-}
 
 export const lookupChecks: Check[] = [
   check({
@@ -101,23 +98,13 @@ export const lookupChecks: Check[] = [
     run: async (ctx: Ctx) => {
       const owner = citizen(ctx);
       const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
-      const MaPhanAnh = `PA-${nowPortal().slice(0, 8)}-${ctx.random.digits(6)}`;
-      const feedback = { MaPhanAnh, TieuDe: 'Hỏi tiến độ hồ sơ', NoiDung: 'Đề nghị cho biết tiến độ giải quyết hồ sơ.', NguoiGui: owner.HoVaTen ?? 'Công dân', MaHoSo, NgayGui: nowPortal(-2000), MaCoQuanXuLy: ctx.env.portal.agencyCode, TrangThai: '1' };
-      const res = await asPortal(ctx, { method: 'POST', path: '/v1/feedback', body: feedback, signature: null, label: 'receiveFeedback' });
+      const { feedback, response: res } = await forwardFeedback(ctx, { MaHoSo, owner });
+      const { MaPhanAnh } = feedback;
       ctx.require(res.status === 202 || res.status === 201 || res.status === 200, { requirements: ['DVC-FBK-001'], message: 'Feedback forwarded by the portal is accepted', expected: 202, found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
       const token = await ctx.env.portal.citizenToken(owner);
-      let last: Awaited<ReturnType<typeof citizenLookup>> | undefined;
-      const deadline = Date.now() + ctx.env.timing.syncDeadlineMs;
-      let answered = false;
-      let listed = false;
-      while (Date.now() < deadline) {
-        last = await citizenLookup(ctx, MaHoSo, token, 'lookupDossier (feedback)');
-        const items = ((last.json as { feedback?: { MaPhanAnh?: string; TraLoi?: unknown }[] } | undefined)?.feedback ?? []).filter((f) => f.MaPhanAnh === MaPhanAnh);
-        listed = items.length > 0;
-        answered = items.some((f) => f.TraLoi !== undefined);
-        if (answered) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const { last, item } = await watchFeedback(ctx, { MaHoSo, MaPhanAnh, token, until: (f) => f.TraLoi !== undefined });
+      const listed = item !== undefined;
+      const answered = item?.TraLoi !== undefined;
       ctx.verify(listed, { requirements: ['DVC-LKA-004'], message: 'The authenticated lookup lists the feedback about the dossier', expected: `feedback[] with ${MaPhanAnh}`, found: last?.text.slice(0, 200), ...(last ? { response: last } : {}) });
       ctx.verify(answered, { requirements: ['DVC-FBK-002'], message: "The feedback's answer is shown to the sender through the authenticated lookup", expected: 'feedback[].TraLoi', found: listed ? 'listed, not answered within the deadline' : 'not listed', ...(last ? { response: last } : {}) });
     },

@@ -1,9 +1,11 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createTestPki, signMessage, type TestParty, type TestPki } from '@dvc-kit/signature';
-import { startMockPortal, TEST_CITIZENS, type FaultRule, type JournalEntry, type MockPortal, type SystemCredentials } from '@dvc-kit/mock-portal';
-import type { DossierRecord, UserInfo } from '@dvc-kit/spec';
+import { startMockPortal, TEST_CITIZENS, type PortalTlsOptions, type FaultRule, type JournalEntry, type MockPortal, type SystemCredentials } from '@dvc-kit/mock-portal';
+import type { DossierRecord, Feedback, UserInfo } from '@dvc-kit/spec';
 import { SignJWT, type CryptoKey, type KeyObject } from 'jose';
 import { ConformanceError } from '../errors.js';
+import { fetch as undiciFetch } from 'undici';
+import type { SuiteFetch } from './transport-client.js';
 import { waitForChange } from './condition.js';
 
 /** A request the system under test made to the portal, with what the portal answered. */
@@ -60,14 +62,20 @@ export class PortalSide {
    * Starts the mock portal and registers the system. `pki` lets several runs share one
    * test PKI (it must serve its CRL/OCSP); by default a fresh one is made and closed with the portal.
    */
-  static async start(options: { seed: number; agencyCode: string; callbackBaseUrl: string; binding: 'rest' | 'dvcqg'; clientId?: string; pki?: TestPki }): Promise<PortalSide> {
+  static async start(options: {
+    seed: number; agencyCode: string; callbackBaseUrl: string; binding: 'rest' | 'dvcqg'; clientId?: string; pki?: TestPki;
+    /** Serve the portal over HTTPS with this certificate (a TLS run). */
+    tls?: PortalTlsOptions;
+    /** The run's fetch (it trusts the run's CA); the registration goes through it. */
+    fetch?: SuiteFetch;
+  }): Promise<PortalSide> {
     let pki: TestPki | undefined = options.pki;
     let portal: MockPortal | undefined;
     try {
       // Served, so that revocation checks by the system under test get real CRL/OCSP answers.
       pki ??= await createTestPki({ serve: true });
-      portal = await startMockPortal({ port: 0, host: '127.0.0.1', seed: options.seed, pki });
-      const res = await fetch(`${portal.url}/__admin/systems`, {
+      portal = await startMockPortal({ port: 0, host: '127.0.0.1', seed: options.seed, pki, ...(options.tls ? { tls: options.tls } : {}) });
+      const res = await (options.fetch ?? undiciFetch)(`${portal.url}/__admin/systems`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -75,6 +83,8 @@ export class PortalSide {
           clientId: options.clientId ?? `conformance-${options.agencyCode.replace(/\./g, '')}-${randomUUID().slice(0, 8)}`,
           name: 'System under conformance test',
           callbackBaseUrl: options.callbackBaseUrl,
+          // signOnCallback: the redirect URI the standard has a system register at onboarding.
+          redirectUris: [`${options.callbackBaseUrl.replace(/\/+$/, '')}/dvc/callback`],
           issueCertificate: true,
         }),
       });
@@ -132,6 +142,21 @@ export class PortalSide {
 
   get citizens(): readonly UserInfo[] {
     return TEST_CITIZENS;
+  }
+
+  /** Adds a citizen to this portal's sign-on (full UserInfo; sub, TechID and SoDinhDanh must be new). */
+  addCitizen(info: UserInfo): UserInfo {
+    return this.portal.core.oidc.citizens.add(info);
+  }
+
+  /** Records a feedback item as the portal's own, before the suite forwards it (answerFeedback then finds it). */
+  recordFeedback(feedback: Feedback): void {
+    this.portal.store.commit({ t: 'feedback', feedback });
+  }
+
+  /** Changes a citizen's claims (by sub, TechID or SoDinhDanh); shown at the citizen's next sign-in. */
+  updateCitizen(key: string, changes: Partial<UserInfo>): UserInfo {
+    return this.portal.core.oidc.citizens.update(key, changes);
   }
 
   /** X-DVC-Signature as the portal signs its messages. */
