@@ -64,6 +64,11 @@ export interface CheckDefinition<Env = unknown> {
   /** Abort after this long; default 120 s. */
   timeoutMs?: number;
   /**
+   * How long the check typically takes alone (ms, measured): the runner starts the longest
+   * first, so that a run lasts about as long as its slowest check rather than longer.
+   */
+  expectedMs?: number;
+  /**
    * Runs alone, after every other check (it changes shared state: fault injection on the
    * portal, exhausting a rate limit).
    */

@@ -4,7 +4,7 @@ import { requirements } from '@dvc-kit/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCheck, type CheckContext, type CheckDefinition } from './check.js';
 import { buildReport } from './report.js';
-import { runChecks } from './runner.js';
+import { DEFAULT_CONCURRENCY, runChecks, runOrder } from './runner.js';
 import { requirementsInScope, type Scope } from './scope.js';
 
 let server: Server;
@@ -110,5 +110,39 @@ describe('runChecks and buildReport', () => {
   it('rejects malformed check definitions', () => {
     expect(() => defineCheck({ id: 'Bad Id', title: '', area: 'errors', requirements: ['DVC-ERR-001'], run: async () => {} })).toThrow(/kebab/);
     expect(() => defineCheck({ id: 'errors.x', title: '', area: 'errors', requirements: ['ERR-1'], run: async () => {} })).toThrow(/not a requirement ID/);
+  });
+
+  it('starts the longest checks first, keeps list order among equals, and runs exclusive checks last', () => {
+    const order = runOrder([{ expectedMs: 10 }, { exclusive: true }, {}, { expectedMs: 2000 }, { expectedMs: 10 }, { exclusive: true, expectedMs: 9000 }]);
+    expect(order).toEqual({ parallel: [3, 0, 4, 2], serial: [1, 5] });
+  });
+
+  it('runs checks side by side up to the concurrency, and an exclusive check alone after them', async () => {
+    let running = 0;
+    let most = 0;
+    const log: string[] = [];
+    // The first checks wait until as many as the concurrency allows have started (or a short deadline).
+    let started = 0;
+    let everyoneIn!: () => void;
+    const allStarted = new Promise<void>((r) => (everyoneIn = r));
+    const timed = (id: string, exclusive = false, expectedMs?: number) =>
+      defineCheck<{ base: string }>({
+        id, title: id, area: 'errors', requirements: ['DVC-ERR-001'], exclusive, ...(expectedMs ? { expectedMs } : {}),
+        run: async () => {
+          running++;
+          most = Math.max(most, running);
+          log.push(`start ${id}`);
+          if (!exclusive && ++started === DEFAULT_CONCURRENCY) everyoneIn();
+          if (!exclusive) await Promise.race([allStarted, new Promise((r) => setTimeout(r, 2000))]);
+          log.push(`end ${id}`);
+          running--;
+        },
+      });
+    const checks = [timed('errors.alone', true), ...Array.from({ length: 20 }, (_, i) => timed(`errors.p${i}`, false, i === 19 ? 5000 : undefined))];
+    const results = await runChecks({ checks, catalogue: requirements, inScope, scope, env: { base }, seed: 1 });
+    expect(results.every((r) => r.outcome === 'PASS')).toBe(true);
+    expect(most).toBe(DEFAULT_CONCURRENCY);
+    expect(log[0]).toBe('start errors.p19');
+    expect(log.slice(-2)).toEqual(['start errors.alone', 'end errors.alone']);
   });
 });

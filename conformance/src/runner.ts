@@ -64,6 +64,7 @@ export interface RunChecksOptions<Env> {
   /** The harness given to every check. */
   env: Env;
   seed: number;
+  /** Checks run at once (default {@link DEFAULT_CONCURRENCY}); exclusive checks always run alone. */
   concurrency?: number;
   /** Re-run checks that did not pass once; a different outcome makes them FLAKY (default true). */
   rerun?: boolean;
@@ -209,6 +210,24 @@ async function runCheck<Env>(check: CheckDefinition<Env>, options: RunChecksOpti
   return { ...base, outcome, attempts, durationMs: attempts.reduce((s, a) => s + a.durationMs, 0) };
 }
 
+/**
+ * Checks run at once by default. Most of a check's time is spent waiting for the system (its
+ * answers, its pushes to the portal), not computing, so the run gains up to this many at once.
+ */
+export const DEFAULT_CONCURRENCY = 16;
+
+/**
+ * The order checks start in (indexes into `checks`): the longest first (`expectedMs`), so the
+ * run ends about when its slowest check does; ties keep the list's order, so a seed gives the
+ * same run. Exclusive checks (shared state) run one by one after all the others.
+ */
+export function runOrder(checks: readonly Pick<CheckDefinition<unknown>, 'exclusive' | 'expectedMs'>[]): { parallel: number[]; serial: number[] } {
+  const indexes = [...checks.keys()];
+  const parallel = indexes.filter((i) => !checks[i]!.exclusive).sort((a, b) => (checks[b]!.expectedMs ?? 0) - (checks[a]!.expectedMs ?? 0) || a - b);
+  const serial = indexes.filter((i) => checks[i]!.exclusive);
+  return { parallel, serial };
+}
+
 /** Runs the checks (those of the shard, when given) with bounded concurrency. */
 export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<CheckResult[]> {
   const selected = options.checks.filter(
@@ -232,11 +251,7 @@ export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<Ch
     done++;
     options.onProgress?.({ type: 'check', result, done, total: selected.length });
   };
-  // Shared-state checks run alone once the others are done.
-  const order = [...selected.keys()].sort((a, b) => Number(selected[a]!.exclusive ?? false) - Number(selected[b]!.exclusive ?? false));
-  const firstExclusive = order.findIndex((i) => selected[i]!.exclusive);
-  const parallel = firstExclusive === -1 ? order : order.slice(0, firstExclusive);
-  const serial = firstExclusive === -1 ? [] : order.slice(firstExclusive);
+  const { parallel, serial } = runOrder(selected);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < parallel.length) {
@@ -244,7 +259,7 @@ export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<Ch
       await runAt(index);
     }
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, parallel.length || 1));
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, parallel.length || 1));
   await Promise.all(Array.from({ length: concurrency }, worker));
   for (const index of serial) await runAt(index);
   return results;

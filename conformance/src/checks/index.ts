@@ -3,6 +3,7 @@ import { accountChecks } from './account.js';
 import { citizenRequestChecks } from './citizen-requests.js';
 import { contractChecks } from './contract.js';
 import { counterpartChecks } from './counterpart.js';
+import { withExpectedDurations } from './durations.js';
 import { exclusiveChecks } from './exclusive.js';
 import { feedbackChecks } from './feedback.js';
 import { lookupChecks } from './lookup.js';
@@ -11,8 +12,8 @@ import { referenceDataChecks } from './reference-data.js';
 import { reportChecks } from './reports.js';
 import { securityChecks } from './security.js';
 
-/** Every check of the suite, in a stable order (shards split this list). */
-export const allChecks: readonly Check[] = Object.freeze([
+/** Every check of the suite, in a stable order (shards split this list); the runner starts the slow ones first. */
+export const allChecks: readonly Check[] = Object.freeze(withExpectedDurations([
   ...receptionChecks,
   ...securityChecks,
   ...lookupChecks,
@@ -24,4 +25,4 @@ export const allChecks: readonly Check[] = Object.freeze([
   ...referenceDataChecks,
   ...counterpartChecks,
   ...exclusiveChecks,
-]);
+]));
