@@ -7,6 +7,7 @@ import { withExpectedDurations } from './durations.js';
 import { exclusiveChecks } from './exclusive.js';
 import { feedbackChecks } from './feedback.js';
 import { lookupChecks } from './lookup.js';
+import { operationChecks } from './operations.js';
 import { receptionChecks } from './reception.js';
 import { referenceDataChecks } from './reference-data.js';
 import { reportChecks } from './reports.js';
@@ -19,6 +20,7 @@ export const allChecks: readonly Check[] = Object.freeze(withExpectedDurations([
   ...lookupChecks,
   ...citizenRequestChecks,
   ...contractChecks,
+  ...operationChecks(),
   ...reportChecks,
   ...accountChecks,
   ...feedbackChecks,

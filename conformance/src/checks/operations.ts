@@ -1,0 +1,231 @@
+import { AREA_PREFIXES, getDocument, listOperations, type OperationInfo, type RequirementArea } from '@dvc-kit/spec';
+import { validateRequest, validateResponse, type OperationId } from '@dvc-kit/validators';
+import type { SuiteEnv } from '../harness/environment.js';
+import { asPortal, check, isProblem, newSubmission, nowPortal, pickProcedure, verifyProblem, type Check, type Ctx } from './support.js';
+
+/*
+ * Contract checks derived from agency-system.yaml, one per operation and probe
+ * (`contract.<operation-id>.<probe>`): the operations, their security, bodies, examples and
+ * documented answers come from @dvc-kit/spec and @dvc-kit/validators, never re-typed here.
+ * A new operation in the document gets its probes without a change to this file.
+ */
+
+type Json = Record<string, unknown>;
+
+const document = getDocument('agency-system') as unknown as { security?: Json[] } & Json;
+
+/** Follows a local `$ref` of the bundled document (`#/components/responses/NotFound`). */
+function resolve<T>(value: T | { $ref?: string } | undefined): T | undefined {
+  let v: unknown = value;
+  for (let hops = 0; hops < 10 && v && typeof v === 'object' && typeof (v as { $ref?: unknown }).$ref === 'string'; hops++) {
+    const ref = (v as { $ref: string }).$ref;
+    if (!ref.startsWith('#/')) return undefined;
+    v = ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Json | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], document);
+  }
+  return v as T | undefined;
+}
+
+/** The security schemes an operation names (its own `security`, else the document's). */
+function schemes(op: OperationInfo): string[] {
+  const security = ((op.operation.security as Json[] | undefined) ?? document.security ?? []) as Json[];
+  return [...new Set(security.flatMap((s) => Object.keys(s)))];
+}
+
+function jsonBodyOf(op: OperationInfo): { example?: unknown } | undefined {
+  const content = (op.operation.requestBody as { content?: Record<string, { example?: unknown; examples?: Record<string, { value?: unknown }> }> } | undefined)?.content;
+  const json = content?.['application/json'];
+  if (!json) return undefined;
+  const example = json.example ?? Object.values(json.examples ?? {})[0]?.value;
+  return example === undefined ? {} : { example };
+}
+
+/** `receiveDossier` → `receive-dossier` (check ids are lower-case kebab case). */
+function kebab(operationId: string): string {
+  return operationId.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function areaOf(requirement: string): RequirementArea {
+  const prefix = /^DVC-([A-Z]+)-/.exec(requirement)?.[1];
+  return (Object.entries(AREA_PREFIXES).find(([, p]) => p === prefix)?.[0] ?? 'errors') as RequirementArea;
+}
+
+/** A well-formed dossier code of the system's agency that no dossier has. */
+function unknownCode(ctx: Ctx): string {
+  return `${ctx.env.portal.agencyCode}-${nowPortal().slice(2, 8)}-${ctx.random.digits(8)}`;
+}
+
+/** The required query parameters, from their documented examples (so only the probed fault is wrong). */
+function exampleQuery(op: OperationInfo): string {
+  const params = ((op.operation.parameters as Json[] | undefined) ?? []).filter((p) => p.in === 'query' && p.required === true && p.example !== undefined);
+  return params.length === 0 ? '' : `?${new URLSearchParams(params.map((p): [string, string] => [String(p.name), String(p.example)])).toString()}`;
+}
+
+function pathFor(op: OperationInfo, code: string): string {
+  return op.path.replace(/\{MaHoSo\}/g, encodeURIComponent(code)) + exampleQuery(op);
+}
+
+const dossiers = new WeakMap<SuiteEnv, Promise<string | undefined>>();
+
+/**
+ * A dossier of the system's own, received once per run, for probes whose path names one: an
+ * unknown code could be answered 404 before the body is looked at, which would hide the probe.
+ */
+function probeDossier(ctx: Ctx): Promise<string | undefined> {
+  let cached = dossiers.get(ctx.env);
+  if (!cached) {
+    cached = (async () => {
+      const submission = newSubmission(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
+      const res = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: submission, label: 'receiveDossier (a dossier for the per-operation probes)' });
+      const code = (res.json as { MaHoSo?: unknown } | undefined)?.MaHoSo;
+      return res.status === 201 && typeof code === 'string' ? code : undefined;
+    })();
+    dossiers.set(ctx.env, cached);
+  }
+  return cached;
+}
+
+async function dossierFor(ctx: Ctx, op: OperationInfo): Promise<string> {
+  if (!op.path.includes('{MaHoSo}')) return unknownCode(ctx);
+  const code = await probeDossier(ctx);
+  if (!code) ctx.inconclusive('the system did not receive the dossier the probe needs in its path (receiveDossier is checked by the reception checks)');
+  return code;
+}
+
+/** (a) No credentials at all: 401 problem+json, with a Bearer challenge for token-secured operations. */
+function noCredentialsCheck(op: OperationInfo): Check | undefined {
+  const all = schemes(op);
+  if (all.length === 0) return undefined;
+  const bearer = all.some((s) => s === 'portalToken' || s === 'citizenToken');
+  // Without a token the portal's token rule decides (AUTH-005); a session-only operation is the operation's own requirement.
+  const own = bearer ? 'DVC-AUTH-005' : (op.requirements[0] ?? 'DVC-ERR-001');
+  return check({
+    id: `contract.${kebab(op.operationId)}.no-credentials`,
+    title: `${op.operationId} (${op.method.toUpperCase()} ${op.path}) refuses a call without ${bearer ? 'a token' : 'a session'}: 401 problem+json${bearer ? ' with WWW-Authenticate: Bearer' : ''}`,
+    area: areaOf(own),
+    requirements: [...new Set([own, 'DVC-ERR-001'])],
+    run: async (ctx: Ctx) => {
+      const path = pathFor(op, unknownCode(ctx));
+      const write = op.method !== 'get';
+      // Everything else in order (idempotency key, signature over a JSON body): only the credentials are missing.
+      const res = await asPortal(ctx, { method: op.method.toUpperCase(), path, token: null, ...(write && jsonBodyOf(op) ? { body: {} } : {}), label: `${op.operationId} without ${bearer ? 'a token' : 'a session'}` });
+      ctx.verify(res.status === 401, { requirements: [own], message: `${op.operationId} without ${bearer ? 'a token' : 'a session'} is refused with 401`, expected: 401, found: `${res.status} ${res.text.slice(0, 160)}`, response: res });
+      if (bearer) {
+        const challenge = res.headers['www-authenticate'] ?? '';
+        ctx.verify(/^Bearer\b/i.test(challenge), { requirements: [own], message: 'The 401 carries a WWW-Authenticate: Bearer challenge', expected: 'WWW-Authenticate: Bearer …', found: challenge || 'no WWW-Authenticate', response: res });
+      }
+      if (res.status >= 400) verifyProblem(ctx, res, `${op.operationId} without credentials`);
+      else ctx.verify(false, { requirements: ['DVC-ERR-001'], message: `${op.operationId} without credentials answers an error`, expected: '401 problem+json', found: res.status, response: res });
+    },
+  });
+}
+
+/** Operations whose JSON body the suite can send as the portal (token-secured; a citizen session needs a sign-in). */
+function portalBody(op: OperationInfo): { example?: unknown } | undefined {
+  const body = jsonBodyOf(op);
+  return body && schemes(op).includes('portalToken') ? body : undefined;
+}
+
+/** (b) A body that is not JSON: 400 problem+json. */
+function malformedJsonCheck(op: OperationInfo): Check | undefined {
+  if (!portalBody(op)) return undefined;
+  const requirements = op.operationId === 'receiveDossier' ? ['DVC-ERR-001', 'DVC-RCV-003'] : ['DVC-ERR-001'];
+  return check({
+    id: `contract.${kebab(op.operationId)}.malformed-json`,
+    title: `${op.operationId} answers a body that is not JSON with 400 application/problem+json`,
+    area: 'errors',
+    requirements,
+    run: async (ctx: Ctx) => {
+      const path = pathFor(op, await dossierFor(ctx, op));
+      // The signature cannot cover a body that has no JSON form: it is left out.
+      const res = await asPortal(ctx, { method: op.method.toUpperCase(), path, body: '{"MaHoSo": "', signature: null, headers: { 'content-type': 'application/json' }, label: `${op.operationId} with a truncated JSON body` });
+      ctx.verify(res.status === 400, { requirements, message: `${op.operationId}: a body that is not JSON is a bad request (400)`, expected: 400, found: `${res.status} ${res.text.slice(0, 160)}`, response: res });
+      if (res.status >= 400) verifyProblem(ctx, res, `${op.operationId} with a body that is not JSON`);
+    },
+  });
+}
+
+/**
+ * The documented example with one top-level string field made a number, chosen so that the
+ * validators (the document's schema) see exactly that one violation in the body.
+ */
+function breakOneField(operationId: string, valid: Json): { body: Json; field: string } | undefined {
+  const bodyErrors = (body: unknown) => {
+    const result = validateRequest(operationId as OperationId, { body });
+    return result.ok ? [] : result.errors.filter((e) => !e.pointer.startsWith('#/'));
+  };
+  if (bodyErrors(valid).length > 0) return undefined;
+  for (const [field, value] of Object.entries(valid)) {
+    if (typeof value !== 'string') continue;
+    const body = { ...valid, [field]: 12345 };
+    const errors = bodyErrors(body);
+    if (errors.length > 0 && errors.every((e) => e.pointer === `/${field}`)) return { body, field };
+  }
+  return undefined;
+}
+
+/** (c) A body against the schema: 400/422 problem+json whose errors point at the field. */
+function schemaInvalidCheck(op: OperationInfo): Check | undefined {
+  const body = portalBody(op);
+  if (!body) return undefined;
+  const requirements = op.operationId === 'receiveDossier' ? ['DVC-ERR-003', 'DVC-ERR-001', 'DVC-RCV-003'] : ['DVC-ERR-003', 'DVC-ERR-001'];
+  return check({
+    id: `contract.${kebab(op.operationId)}.schema-invalid`,
+    title: `${op.operationId} refuses a body that breaks its schema with 400/422 problem+json pointing at the field`,
+    area: 'errors',
+    requirements,
+    run: async (ctx: Ctx) => {
+      const code = await dossierFor(ctx, op);
+      // A dossier the system would accept, else the document's example (with the probe's dossier code).
+      const valid = (op.operationId === 'receiveDossier'
+        ? newSubmission(ctx, { procedure: await pickProcedure(ctx, { fees: false }) })
+        : { ...(body.example as Json), ...('MaHoSo' in ((body.example as Json | undefined) ?? {}) ? { MaHoSo: code } : {}) }) as unknown as Json;
+      const broken = breakOneField(op.operationId, valid);
+      if (!broken) ctx.skip(`agency-system.yaml gives ${op.operationId} no valid example with a string field to break`);
+      const res = await asPortal(ctx, { method: op.method.toUpperCase(), path: pathFor(op, code), body: broken.body, label: `${op.operationId} with ${broken.field} a number` });
+      ctx.verify(res.status === 400 || res.status === 422, { requirements: requirements.filter((r) => r !== 'DVC-ERR-001'), message: `${op.operationId}: a body with ${broken.field} of the wrong type is refused as invalid`, expected: '422 (or 400)', found: `${res.status} ${res.text.slice(0, 160)}`, response: res });
+      if (res.status < 400) return;
+      verifyProblem(ctx, res, `${op.operationId} with an invalid body`);
+      const errors = (res.json as { errors?: { pointer?: unknown; message?: { vi?: unknown; en?: unknown } }[] } | undefined)?.errors;
+      const named = Array.isArray(errors) ? errors.find((e) => e?.pointer === `/${broken.field}`) : undefined;
+      ctx.verify(named !== undefined, { requirements: ['DVC-ERR-003'], message: `The problem's errors name the field with a JSON pointer (/${broken.field})`, expected: `errors: [{ pointer: "/${broken.field}", … }]`, found: Array.isArray(errors) ? JSON.stringify(errors.map((e) => e?.pointer)) : 'no errors array', response: res });
+      if (named) ctx.verify(typeof named.message?.vi === 'string' && typeof named.message?.en === 'string', { requirements: ['DVC-ERR-003'], message: 'The error has a message in Vietnamese and English', expected: '{ message: { vi, en } }', found: JSON.stringify(named).slice(0, 200), response: res });
+    },
+  });
+}
+
+/** (d) A public read answers what the document says (status and body valid against the documented response). */
+function documentedAnswerCheck(op: OperationInfo): Check | undefined {
+  if (op.method !== 'get' || schemes(op).length > 0) return undefined;
+  const responses = (op.operation.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>;
+  const unknown = op.path.includes('{MaHoSo}');
+  const status = unknown ? 404 : 200;
+  // Only JSON answers (the deep link and the sign-on callback answer with pages and redirects).
+  if (!Object.keys(resolve(responses[String(status)])?.content ?? {}).some((t) => /json/.test(t))) return undefined;
+  const own = unknown ? 'DVC-LKP-003' : (op.requirements[0] ?? 'DVC-ERR-001');
+  const requirements = unknown ? [own, 'DVC-ERR-001'] : [own];
+  return check({
+    id: `contract.${kebab(op.operationId)}.documented-answer`,
+    title: `${op.operationId} ${unknown ? 'for an unknown dossier code ' : ''}answers ${status} with a body valid against agency-system.yaml`,
+    area: areaOf(own),
+    requirements,
+    run: async (ctx: Ctx) => {
+      const res = await ctx.send({ url: `${ctx.env.target}${pathFor(op, unknownCode(ctx))}`, headers: { accept: 'application/json, application/problem+json' }, label: `${op.operationId}${unknown ? ' (unknown code)' : ''}` });
+      ctx.verify(res.status === status, { requirements: [own], message: `${op.operationId}${unknown ? ' for a well-formed code no dossier has' : ''} answers ${status}`, expected: status, found: `${res.status} ${res.text.slice(0, 160)}`, response: res });
+      const checked = validateResponse(op.operationId as OperationId, res.status, { headers: res.headers, body: res.json ?? (res.text === '' ? undefined : res.text) });
+      ctx.verify(checked.ok, { requirements: [own], message: `The ${res.status} answer is valid against the documented response`, expected: `agency-system.yaml ${op.operationId} ${res.status}`, found: checked.ok ? 'valid' : checked.errors.slice(0, 5).map((e) => `${e.pointer || '/'} ${e.message.en}`).join('; '), response: res });
+      if (res.status >= 400) ctx.verify(isProblem(res), { requirements: ['DVC-ERR-001'], message: `${op.operationId}: the error is application/problem+json`, expected: 'application/problem+json', found: res.headers['content-type'] ?? 'none', response: res });
+    },
+  });
+}
+
+/** Every probe of every operation of agency-system.yaml that the probe applies to. */
+export function operationChecks(): Check[] {
+  const out: Check[] = [];
+  for (const op of listOperations('agency-system')) {
+    for (const make of [noCredentialsCheck, malformedJsonCheck, schemaInvalidCheck, documentedAnswerCheck]) {
+      const c = make(op);
+      if (c) out.push(c);
+    }
+  }
+  return out;
+}
