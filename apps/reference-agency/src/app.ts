@@ -6,10 +6,13 @@ import { receiveDossier } from './reception.js';
 import { notifyPayment, submitSupplement, withdrawDossier } from './citizen-requests.js';
 import type { AgencyConfig } from './config.js';
 import { metaValue, openDatabase, type Db } from './database.js';
+import { AccountStore } from './accounts.js';
 import { CitizenSignOnFlow } from './citizen-sign-on.js';
 import { openDeepLink, signOnCallback, submissionForm } from './deep-link.js';
 import { DossierStore } from './dossier-store.js';
-import { EvaluationStore, evaluationForm, submitEvaluation } from './evaluations.js';
+import { EvaluationStore, evaluateDossier, evaluationForm, submitEvaluation } from './evaluations.js';
+import { listMyDossiers } from './my-dossiers.js';
+import { Wakeup } from './wakeup.js';
 import { FeedbackStore, receiveFeedback } from './feedback.js';
 import { createListener, Router, type Reply, type RequestContext } from './http.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -85,6 +88,8 @@ function routes(services: AgencyServices, db: Db): Router {
     .add('GET', '/dvc', h(openDeepLink))
     .add('GET', '/dvc/callback', h(signOnCallback))
     .add('GET', '/nop-ho-so/{MaTTHC}', h(submissionForm))
+    .add('GET', '/v1/me/dossiers', h(listMyDossiers))
+    .add('PUT', '/v1/me/dossiers/{MaHoSo}/evaluation', h(evaluateDossier))
     .add('GET', '/danh-gia/{MaHoSo}', h(evaluationForm))
     .add('POST', '/danh-gia/{MaHoSo}', h(submitEvaluation));
 }
@@ -124,7 +129,8 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: config.revocationMode, revocationCacheMs: config.revocationCacheMs, mutant });
   const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, supplementDeadlineMs: config.supplementDeadlineMs, mutant, ...(options.log ? { log: options.log } : {}) });
   const feedback = new FeedbackStore(db);
-  const evaluations = new EvaluationStore(db);
+  const wakeup = new Wakeup();
+  const evaluations = new EvaluationStore(db, { mutant, wakeup });
   const services: AgencyServices = {
     config,
     mutant,
@@ -139,6 +145,7 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
     discovery,
     publicLookups: new RateLimiter(config.publicLookupsPerMinute),
     signOn: new CitizenSignOnFlow(config, secret, transport.dispatcher),
+    accounts: new AccountStore(db, mutant),
     secret,
     version: VERSION,
   };

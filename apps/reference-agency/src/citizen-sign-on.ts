@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createCitizenSignOn, type CitizenSignOn } from '@dvc-kit/auth';
+import type { UserInfo } from '@dvc-kit/spec';
 import type { Dispatcher } from 'undici';
 import type { AgencyConfig } from './config.js';
 
@@ -8,11 +9,9 @@ const STATE_TTL_MS = 10 * 60_000;
 const SESSION_TTL_MS = 30 * 60_000;
 export const SESSION_COOKIE = 'dvc_session';
 
-/** Who is signed in (from the portal's userinfo, claim names as the portal spells them). */
+/** Who is signed in: the account key (see accounts.ts), the level of assurance, the expiry. */
 export interface CitizenSession {
-  sub: string;
-  SoDinhDanh?: string;
-  HoVaTen?: string;
+  account: string;
   acr?: string;
   exp: number;
 }
@@ -68,8 +67,11 @@ export class CitizenSignOnFlow {
     return url;
   }
 
-  /** Finishes the sign-on: the session cookie value and where to send the browser. Throws on a bad callback. */
-  async finish(callbackUrl: string): Promise<{ cookie: string; returnTo: string }> {
+  /**
+   * Finishes the sign-on: the user as the portal's userinfo describes them (claim names as the
+   * portal's) and where to send the browser. Throws on a bad callback.
+   */
+  async finish(callbackUrl: string): Promise<{ user: UserInfo; acr: string | undefined; returnTo: string }> {
     const state = new URL(callbackUrl, this.#config.publicUrl).searchParams.get('state') ?? '';
     const [payload, mac] = state.split('.');
     if (!payload || !mac || !safeEqual(mac, this.#mac(`state:${payload}`))) throw new Error('the state is missing or was not issued here');
@@ -77,15 +79,14 @@ export class CitizenSignOnFlow {
     if (Date.now() - t > STATE_TTL_MS) throw new Error('the sign-on took too long; start again');
     if (!r.startsWith(`${this.#config.publicUrl}/`)) throw new Error('the return address is not on this site');
     const { profile, claims } = await this.#client().handleCallback(new URL(callbackUrl, this.#config.publicUrl), { state, ...this.#derived(state), acr: 'LoA2' });
-    const session: CitizenSession = {
-      sub: profile.subject,
-      ...(profile.citizenId ? { SoDinhDanh: profile.citizenId } : {}),
-      ...(profile.fullName ? { HoVaTen: profile.fullName } : {}),
-      ...(typeof claims.acr === 'string' ? { acr: claims.acr } : {}),
-      exp: Date.now() + SESSION_TTL_MS,
-    };
+    return { user: profile.claims, acr: typeof claims.acr === 'string' ? claims.acr : undefined, returnTo: r };
+  }
+
+  /** The value of a new session cookie for an account. */
+  sessionValue(account: string, acr: string | undefined): string {
+    const session: CitizenSession = { account, ...(acr ? { acr } : {}), exp: Date.now() + SESSION_TTL_MS };
     const value = Buffer.from(JSON.stringify(session)).toString('base64url');
-    return { cookie: `${value}.${this.#mac(`session:${value}`)}`, returnTo: r };
+    return `${value}.${this.#mac(`session:${value}`)}`;
   }
 
   /** The session of a request's Cookie header, if valid. */
@@ -95,7 +96,7 @@ export class CitizenSignOnFlow {
     if (!value || !mac || !safeEqual(mac, this.#mac(`session:${value}`))) return undefined;
     try {
       const session = JSON.parse(Buffer.from(value, 'base64url').toString()) as CitizenSession;
-      return session.exp > Date.now() ? session : undefined;
+      return typeof session.account === 'string' && session.exp > Date.now() ? session : undefined;
     } catch {
       return undefined;
     }

@@ -61,6 +61,18 @@ const MIGRATIONS: string[] = [
      push_attempts INTEGER NOT NULL DEFAULT 0,
      push_error TEXT
    );`,
+  // Citizen accounts, one per portal identity (DVC-SSO-006); feedback answered on the officials' schedule (DVC-FBK-003).
+  `CREATE TABLE accounts (
+     id TEXT PRIMARY KEY,
+     tech_id TEXT,
+     sub TEXT NOT NULL,
+     so_dinh_danh TEXT,
+     ho_va_ten TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   ALTER TABLE feedback ADD COLUMN answer_due INTEGER;
+   CREATE INDEX dossiers_created ON dossiers (created_at, code);`,
 ];
 
 /** Opens (creating if needed) the system's SQLite database in `dataDir` and migrates it. */

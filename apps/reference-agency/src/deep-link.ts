@@ -1,3 +1,4 @@
+import { sessionAccount } from './accounts.js';
 import { findOfferedProcedure } from './catalogue.js';
 import { problems } from './errors.js';
 import type { Reply, RequestContext } from './http.js';
@@ -25,7 +26,7 @@ export async function openDeepLink(services: AgencyServices, ctx: RequestContext
   const local = ctx.query.get('MaTTHCDP')!;
   if (!findOfferedProcedure(local, services.config.agencyCode)) throw problems.notFound(`This system does not offer the procedure ${local} online.`);
   const form = formUrl(services, local, ctx.query.get('MaCoQuanThucHien'));
-  if (services.signOn.session(ctx.headers.cookie)) return { status: 302, headers: { location: form, 'cache-control': 'no-store' } };
+  if (sessionAccount(services, ctx)) return { status: 302, headers: { location: form, 'cache-control': 'no-store' } };
   let location: string;
   try {
     location = await services.signOn.start(form);
@@ -35,15 +36,24 @@ export async function openDeepLink(services: AgencyServices, ctx: RequestContext
   return { status: 302, headers: { location, 'cache-control': 'no-store' } };
 }
 
-/** `GET /dvc/callback`: the portal sends the citizen back here after sign-on. */
+/**
+ * signOnCallback: `GET /dvc/callback`, where the portal sends the citizen back after sign-on.
+ * The userinfo opens or updates the citizen's account, keyed by TechID (DVC-SSO-006); the
+ * session carries the account key.
+ */
 export async function signOnCallback(services: AgencyServices, ctx: RequestContext): Promise<Reply> {
-  let done: { cookie: string; returnTo: string };
+  validateAgainstSpec('signOnCallback', ctx, undefined, services.mutant);
+  const error = ctx.query.get('error');
+  if (error) throw problems.unauthorized(`Sign-on refused by the national portal: ${error.slice(0, 200)}.`, 'invalid_request');
+  let done: Awaited<ReturnType<AgencyServices['signOn']['finish']>>;
   try {
     done = await services.signOn.finish(`${ctx.path}?${ctx.query.toString()}`);
   } catch (error) {
-    throw problems.forbidden(`Sign-on refused: ${(error as Error).message}`);
+    throw problems.unauthorized(`Sign-on refused: ${(error as Error).message}`, 'invalid_request');
   }
-  return { status: 302, headers: { location: done.returnTo, 'set-cookie': services.signOn.setCookie(done.cookie), 'cache-control': 'no-store' } };
+  const account = services.accounts.signIn(done.user);
+  const cookie = services.signOn.sessionValue(account.id, done.acr);
+  return { status: 302, headers: { location: done.returnTo, 'set-cookie': services.signOn.setCookie(cookie), 'cache-control': 'no-store' } };
 }
 
 /** `GET /nop-ho-so/{MaTTHC}`: the submission form, for a signed-in citizen. */
@@ -51,7 +61,7 @@ export function submissionForm(services: AgencyServices, ctx: RequestContext): R
   const local = ctx.params.MaTTHC!;
   const procedure = findOfferedProcedure(local, services.config.agencyCode);
   if (!procedure) throw problems.notFound(`This system does not offer the procedure ${local} online.`);
-  const session = services.signOn.session(ctx.headers.cookie);
+  const session = sessionAccount(services, ctx);
   if (!session) {
     const again = new URL(`${services.config.publicUrl}/dvc`);
     again.search = new URLSearchParams({ vnconnect: '1', MaTTHCDP: local }).toString();

@@ -154,6 +154,22 @@ export class DossierStore {
     return (this.#db.prepare('SELECT * FROM dossiers ORDER BY created_at, code').all() as DossierRow[]).map(fromRow);
   }
 
+  /**
+   * The dossiers owned under an identity (its SoDinhDanh in DinhDanhCHS, or MaDoiTuong), newest
+   * first, after the keyset position `after` (exclusive).
+   */
+  ownedBy(ownerId: string, limit: number, after?: { createdAt: number; code: string }): (StoredDossier & { createdAt: number })[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT d.* FROM dossiers d
+         WHERE EXISTS (SELECT 1 FROM json_each(d.owner_ids) o WHERE o.value = ?)
+           AND (? IS NULL OR d.created_at < ? OR (d.created_at = ? AND d.code < ?))
+         ORDER BY d.created_at DESC, d.code DESC LIMIT ?`,
+      )
+      .all(ownerId, after?.createdAt ?? null, after?.createdAt ?? null, after?.createdAt ?? null, after?.code ?? null, limit) as (DossierRow & { created_at: number })[];
+    return rows.map((r) => ({ ...fromRow(r), createdAt: r.created_at }));
+  }
+
   /** The processing history, in the order it happened. */
   history(code: string): ProcessingStep[] {
     return (this.#db.prepare('SELECT data FROM steps WHERE code = ? ORDER BY id').all(code) as { data: string }[]).map(

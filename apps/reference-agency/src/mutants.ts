@@ -31,6 +31,8 @@ export const MUTANTS = {
   'errors-as-500': 'Errors are answered as HTTP 500 text/plain instead of problem+json.',
   'stack-trace-leak': 'Internal errors answer with the stack trace.',
   'public-lookup-unlimited': 'The public lookup has no rate limit.',
+  'account-linked-by-name': "Citizen accounts are keyed by HoVaTen: another person with the same name reaches the first one's dossiers.",
+  'evaluation-not-forwarded': "The owner's evaluation is answered 201 but never sent to the national portal.",
   'tls-verification-off': "The portal's TLS certificate is not verified (any certificate, any host name).",
   'tls-old-versions': 'HTTPS also accepts TLS 1.0 and 1.1.',
 } as const satisfies Record<string, string>;

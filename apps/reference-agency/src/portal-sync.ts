@@ -46,6 +46,8 @@ export function outcomeOf(error: unknown): PushOutcome {
   return { ok: false, retryable: true, error: (error as Error)?.message ?? String(error) };
 }
 
+const RETRY_AFTER_IGNORED = (_m: Mutant) => false; // step 6
+
 /** The X-DVC-Signature signer the client uses (the events-* mutants corrupt it here). */
 function clientSigner(signer: MessageSigner): (body: unknown) => Promise<string> {
   return async (body) => (await signer.signBody(body)) ?? '';
@@ -65,28 +67,34 @@ function withoutSignatures(transport: Dispatcher | undefined): Dispatcher {
  * Idempotency-Key, both signed, with client-credentials tokens (`private_key_jwt`). `dvcqg`:
  * the same two calls through the envelope (TraCuuHoSo → DongBoHoSoMC with isUpdating per
  * the lookup → CapNhatTienDoHoSoMC), with a gateway session. A step to status 6 also
- * creates the fee payment at the portal (`payments.create`, rest binding).
+ * creates the fee payment at the portal (`payments.create`, rest binding). Feedback answers
+ * and owners' evaluations have no envelope service: they go in the rest binding whichever
+ * binding pushes the dossiers (the portal serves both; the system has its OAuth credentials).
  */
 export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant: Mutant, transport?: Dispatcher): PortalPusher & { close(): Promise<void> } {
   const dvcqg = config.binding === 'dvcqg';
   if (dvcqg && !config.dvcqg) throw new TypeError('the dvcqg binding needs DVC_DVCQG_USERNAME and DVC_DVCQG_PASSWORD');
   const via = transport ? { dispatcher: transport } : {};
-  const auth: CredentialProvider = dvcqg
-    ? dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password, ...via })
-    : // No scope asked: the portal grants what the system is registered for, and a call outside it gets its own 403.
-      clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, ...via });
-  const client = createNationalPortalClient({
-    baseUrl: config.portalUrl,
-    binding: config.binding,
-    auth,
-    signer: clientSigner(signer),
-    // Short in-process retries; the outbox retries for as long as it takes.
-    retries: { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 2000 },
-    timeoutMs: 15_000,
-    userAgent: `dvc-reference-agency/${config.agencyCode}`,
-    ...(dvcqg ? { dvcqg: { agencyCode: config.agencyCode, isUpdating: 'lookup' as const } } : {}),
-    ...(mutant.is('events-unsigned') ? { dispatcher: withoutSignatures(transport) } : via),
-  });
+  const make = (binding: 'rest' | 'dvcqg', auth: CredentialProvider) =>
+    createNationalPortalClient({
+      baseUrl: config.portalUrl,
+      binding,
+      auth,
+      signer: clientSigner(signer),
+      // Short in-process retries (a Retry-After up to 2 s is honoured here); the outbox retries for as long as it takes.
+      // The retry-after-ignored mutant leaves every retry to the outbox, which then ignores Retry-After.
+      retries: RETRY_AFTER_IGNORED(mutant) ? 0 : { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 2000 },
+      timeoutMs: 15_000,
+      userAgent: `dvc-reference-agency/${config.agencyCode}`,
+      ...(binding === 'dvcqg' ? { dvcqg: { agencyCode: config.agencyCode, isUpdating: 'lookup' as const } } : {}),
+      ...(mutant.is('events-unsigned') ? { dispatcher: withoutSignatures(transport) } : via),
+    });
+  // No scope asked: the portal grants what the system is registered for, and a call outside it gets its own 403.
+  const oauth = () => clientCredentials({ issuer: config.portalUrl, clientId: config.clientId, privateKey: config.clientKeyPem, ...via });
+  const client = dvcqg
+    ? make('dvcqg', dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password, ...via }))
+    : make('rest', oauth());
+  const rest = dvcqg ? make('rest', oauth()) : client;
   return {
     async push(entry) {
       try {
@@ -105,25 +113,25 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
         return outcomeOf(error);
       }
     },
+    async pushFeedbackAnswer(MaPhanAnh: string, answer: FeedbackAnswer, idempotencyKey: string): Promise<PushOutcome> {
+      try {
+        await rest.feedback.answer(MaPhanAnh, answer, { idempotencyKey });
+        return { ok: true };
+      } catch (error) {
+        return outcomeOf(error);
+      }
+    },
+    async submitEvaluations(items: Evaluation[], idempotencyKey: string): Promise<PushOutcome> {
+      try {
+        await rest.evaluations.submit(items, { idempotencyKey });
+        return { ok: true };
+      } catch (error) {
+        return outcomeOf(error);
+      }
+    },
     ...(dvcqg
       ? {}
       : {
-          async pushFeedbackAnswer(MaPhanAnh: string, answer: FeedbackAnswer, idempotencyKey: string): Promise<PushOutcome> {
-            try {
-              await client.feedback.answer(MaPhanAnh, answer, { idempotencyKey });
-              return { ok: true };
-            } catch (error) {
-              return outcomeOf(error);
-            }
-          },
-          async submitEvaluations(items: Evaluation[], idempotencyKey: string): Promise<PushOutcome> {
-            try {
-              await client.evaluations.submit(items, { idempotencyKey });
-              return { ok: true };
-            } catch (error) {
-              return outcomeOf(error);
-            }
-          },
           async submitStatisticsReport(report: StatisticsReport, idempotencyKey: string): Promise<PushOutcome> {
             try {
               await client.statistics.submitReport(report, { idempotencyKey });
@@ -133,7 +141,10 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
             }
           },
         }),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      if (rest !== client) await rest.close();
+    },
   };
 }
 

@@ -20,6 +20,17 @@ export function jsonBody(ctx: RequestContext): unknown {
   return parsed.value;
 }
 
+/** A JSON body that must say so: Content-Type application/json (or +json) is required; anything else is a 400. */
+export function strictJsonBody(ctx: RequestContext): unknown {
+  const type = String(ctx.headers['content-type'] ?? '');
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    throw problems.malformed(`Content-Type must be application/json, got ${type ? type.slice(0, 100) : 'none'}.`, [
+      issue('#/header/content-type', 'CONTENT_TYPE', 'Nội dung phải là application/json.', 'The body must be application/json.', { expected: 'application/json', received: type.slice(0, 100) || 'absent' }),
+    ]);
+  }
+  return jsonBody(ctx);
+}
+
 /**
  * Validates the request against the operation in the spec; 400 when only parameters are
  * wrong, 422 when the body is, with a pointer per issue (DVC-ERR-003).

@@ -1,3 +1,4 @@
+import type { AccountStore } from './accounts.js';
 import type { CitizenSignOnFlow } from './citizen-sign-on.js';
 import type { AgencyConfig } from './config.js';
 import type { EvaluationStore } from './evaluations.js';
@@ -27,6 +28,7 @@ export interface AgencyServices {
   discovery: PortalDiscovery;
   publicLookups: RateLimiter;
   signOn: CitizenSignOnFlow;
+  accounts: AccountStore;
   /** Key of the HMACs on pagination cursors and sign-on state. */
   secret: Buffer;
   version: string;

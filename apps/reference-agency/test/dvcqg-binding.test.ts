@@ -3,6 +3,7 @@ import { startReferenceAgency, type ReferenceAgency } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { FakePortal } from './support/fake-portal.js';
 import { call, submission, waitFor } from './support/http.js';
+import { citizen, signIn } from './support/sign-in.js';
 
 let portal: FakePortal;
 let agency: ReferenceAgency;
@@ -54,5 +55,20 @@ describe('pushes in the dvcqg binding', () => {
       return all.every((e) => e.state === 'delivered') ? all : undefined;
     }, 'every push marked delivered');
     expect(entries[0]!.attempts).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('evaluations in the dvcqg binding (DVC-EVAL-001)', () => {
+  it('sends the owner evaluation with the rest submitEvaluations (no envelope service carries it)', async () => {
+    portal.citizens.set('dvcqg-owner', citizen({ sub: 'dvcqg-owner', SoDinhDanh: '038190004521' }));
+    const code: string = (await call(portal, agency.url, 'POST', '/v1/dossiers', { token, body: submission(), sign: true })).body.MaHoSo;
+    await waitFor(() => agency.services.store.get(code)?.status === '10', 'status 10');
+    const cookie = await signIn(portal, agency.url, 'dvcqg-owner');
+    const res = await fetch(`${agency.url}/v1/me/dossiers/${code}/evaluation`, { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ KetQua: '1' }) });
+    expect(res.status).toBe(201);
+    const sent = await waitFor(() => portal.evaluations.get(code), 'the evaluation at the portal');
+    expect(sent).toMatchObject({ MaHoSo: code, KetQua: '1', KenhDanhGia: '2' });
+    const call_ = portal.calls.find((c) => c.path === '/v1/evaluations' && JSON.stringify(c.body).includes(code))!;
+    expect(call_.headers.authorization).toMatch(/^Bearer /);
   });
 });

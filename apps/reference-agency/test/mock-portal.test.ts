@@ -164,7 +164,7 @@ describe('the deep link and evaluation with the mock portal', () => {
     const again = await fetch(`${agency.url}/dvc?vnconnect=1&MaTTHCDP=1.001612`, { headers: { cookie }, redirect: 'manual' });
     expect(again.headers.get('location')).toBe(`${agency.url}/nop-ho-so/1.001612`);
     // The same callback cannot be replayed (the code is single use).
-    expect((await fetch(back.headers.get('location')!, { redirect: 'manual' })).status).toBe(403);
+    expect((await fetch(back.headers.get('location')!, { redirect: 'manual' })).status).toBe(401);
   });
 
   it("takes the owner's evaluation of a finished dossier once, and sends it to the portal", async () => {

@@ -8,7 +8,8 @@ import { startReferenceAgency, type ReferenceAgency } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { MUTANTS, type MutantName } from '../src/mutants.js';
 import { FakePortal } from './support/fake-portal.js';
-import { call, submission, waitFor } from './support/http.js';
+import { call, json, submission, waitFor } from './support/http.js';
+import { citizen, signIn } from './support/sign-in.js';
 
 let portal: FakePortal;
 let token: string;
@@ -18,6 +19,9 @@ let httpsPortal: FakePortal | undefined;
 beforeAll(async () => {
   portal = await FakePortal.start();
   token = await portal.token({ scope: 'agency.dossiers.write agency.payments.write' });
+  // Two people with the same name and phone number; the first owns the probes' dossiers.
+  portal.citizens.set('probe-a', citizen({ sub: 'probe-a', SoDinhDanh: '038190004521' }));
+  portal.citizens.set('probe-b', citizen({ sub: 'probe-b', SoDinhDanh: '001090000001' }));
 }, 120_000);
 
 afterAll(async () => {
@@ -134,6 +138,22 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     p.agency.services.store.db.close();
     const res = await p.get(`/v1/public/dossiers/000.00.06.H56-250701-0001`);
     return res.status === 500 && /\n\s+at /.test(String(res.body?.detail));
+  },
+  'account-linked-by-name': async (p) => {
+    const code = await p.submit();
+    await signIn(p.portal, p.agency.url, 'probe-a');
+    const other = await signIn(p.portal, p.agency.url, 'probe-b');
+    const list = await json(fetch(`${p.agency.url}/v1/me/dossiers`, { headers: { cookie: other } }));
+    return list.items.some((i: { MaHoSo: string }) => i.MaHoSo === code);
+  },
+  'evaluation-not-forwarded': async (p) => {
+    const code = await p.submit();
+    await p.post(`/v1/dossiers/${code}/withdrawal`, withdrawal);
+    const cookie = await signIn(p.portal, p.agency.url, 'probe-a');
+    const res = await fetch(`${p.agency.url}/v1/me/dossiers/${code}/evaluation`, { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ KetQua: '1' }) });
+    if (res.status !== 201) throw new Error(`evaluateDossier answered ${res.status}`);
+    await waitFor(() => p.agency.services.evaluations.get(code)?.state !== 'pending', 'the evaluation settled');
+    return !p.portal.evaluations.has(code);
   },
   'tls-verification-off': async (p) => {
     await p.submit(); // reads discovery and the JWKS while the portal's certificate is right

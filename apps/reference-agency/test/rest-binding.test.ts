@@ -262,7 +262,7 @@ describe('feedback, statistics, catalogue, deep link, health', () => {
     expect(location.searchParams.get('redirect_uri')).toBe(`${agency.url}/dvc/callback`);
     expect((await get('/dvc?vnconnect=1&MaTTHCDP=1.001612.000.00.00.H22')).status).toBe(404);
     // A forged state never gets a session.
-    expect((await get('/dvc/callback?code=abc&state=eyJyIjoiIn0.forged')).status).toBe(403);
+    expect((await get('/dvc/callback?code=abc&state=eyJyIjoiIn0.forged')).status).toBe(401);
     expect((await get('/nop-ho-so/1.001612')).status).toBe(302);
   });
 

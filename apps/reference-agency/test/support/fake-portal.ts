@@ -1,4 +1,4 @@
-import { createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPki, signMessage, verifyMessage, type TestParty, type TestPki } from '@dvc-kit/signature';
-import { isLegalTransition, type Dossier, type DossierStatus, type ProcessingStep } from '@dvc-kit/spec';
+import { isLegalTransition, type Dossier, type DossierStatus, type ProcessingStep, type UserInfo } from '@dvc-kit/spec';
 import { validateRequest } from '@dvc-kit/validators';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
 
@@ -47,6 +47,14 @@ export class FakePortal {
   portalParty!: TestParty;
   agencyParty!: TestParty;
   readonly dvcqgUser = { username: 'thanhhoa-motcua', password: 'S3cret-Example!' };
+  /** Citizens who can sign in (by `sub`), claim names as the portal's userinfo; a test may change them. */
+  readonly citizens = new Map<string, UserInfo>();
+  /** How many times the userinfo endpoint answered. */
+  userinfoCalls = 0;
+  /** Evaluations the agency submitted (submitEvaluations), and feedback answers (answerFeedback), by MaHoSo / MaPhanAnh. */
+  readonly evaluations = new Map<string, unknown>();
+  readonly answers = new Map<string, { answer: unknown; at: number }>();
+  readonly #codes = new Map<string, { sub: string; nonce: string; challenge: string; redirectUri: string; acr: string }>();
 
   /** `https`: serve over TLS with a certificate of the test PKI for 127.0.0.1 (the agency gets DVC_PORTAL_CA_FILE). */
   static async start(options: { https?: boolean } = {}): Promise<FakePortal> {
@@ -194,6 +202,31 @@ export class FakePortal {
       });
     }
     if (url.pathname === '/.well-known/jwks.json') return void reply(200, { keys: [this.#keys.jwk] });
+    if (url.pathname === '/oauth2/authorize' && req.method === 'GET') {
+      // The citizen chosen by login_hint signs in at once.
+      const citizen = this.citizens.get(url.searchParams.get('login_hint') ?? '');
+      const back = new URL(url.searchParams.get('redirect_uri') ?? '');
+      back.searchParams.set('state', url.searchParams.get('state') ?? '');
+      if (!citizen) back.searchParams.set('error', 'access_denied');
+      else {
+        const code = randomUUID();
+        this.#codes.set(code, { sub: citizen.sub, nonce: url.searchParams.get('nonce') ?? '', challenge: url.searchParams.get('code_challenge') ?? '', redirectUri: back.origin + back.pathname, acr: url.searchParams.get('acr_values') ?? 'LoA1' });
+        back.searchParams.set('code', code);
+      }
+      res.writeHead(302, { location: back.toString() });
+      return void res.end();
+    }
+    if (url.pathname === '/oauth2/userinfo') {
+      try {
+        const { payload } = await jwtVerify((req.headers.authorization ?? '').replace(/^Bearer /i, ''), this.#keys.publicKey, { issuer: this.url, audience: 'thanhhoa-motcua' });
+        const citizen = this.citizens.get(String(payload.sub));
+        if (!citizen) throw new Error('unknown subject');
+        this.userinfoCalls += 1;
+        return void reply(200, citizen);
+      } catch (e) {
+        return void reply(401, { error: 'invalid_token', error_description: (e as Error).message });
+      }
+    }
     if (url.pathname === '/oauth2/token' && req.method === 'POST') {
       const form = new URLSearchParams(text);
       try {
@@ -202,6 +235,7 @@ export class FakePortal {
       } catch (e) {
         return void reply(401, { error: 'invalid_client', error_description: (e as Error).message });
       }
+      if (form.get('grant_type') === 'authorization_code') return void reply(...(await this.#redeem(form)));
       const access = await new SignJWT({ scope: form.get('scope') ?? '', agency: '000.00.00.H56' })
         .setProtectedHeader({ alg: 'RS256', kid: 'portal-key-1' })
         .setIssuer(this.url)
@@ -217,6 +251,22 @@ export class FakePortal {
       const ok = typeof req.headers['idempotency-key'] === 'string' && /^Bearer /.test(req.headers.authorization ?? '');
       const status = ok ? 201 : 400;
       return void reply(status, { paymentId: `PAY-${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, MaHoSo: r.MaHoSo, amount: r.DanhSachLePhi.reduce((a, f) => a + f.Gia, 0), currency: 'VND', status: 'pending', createdAt: new Date().toISOString() });
+    }
+    const answerPath = /^\/v1\/feedback\/([^/]+)\/answers$/.exec(url.pathname);
+    if ((answerPath || url.pathname === '/v1/evaluations') && req.method === 'POST') {
+      if (!/^Bearer /.test(req.headers.authorization ?? '') || typeof req.headers['idempotency-key'] !== 'string') return void problem(400, 'token and Idempotency-Key required');
+      if (this.faults.count > 0) {
+        this.faults.count -= 1;
+        return void problem(this.faults.status, 'injected fault');
+      }
+      if (answerPath) {
+        const id = decodeURIComponent(answerPath[1]!);
+        if (!this.answers.has(id)) this.answers.set(id, { answer: body, at: Date.now() });
+        return void reply(201, { MaPhanAnh: id, TrangThai: '3' });
+      }
+      const items = (body as { items: { MaHoSo: string }[] }).items;
+      for (const e of items) if (!this.evaluations.has(e.MaHoSo)) this.evaluations.set(e.MaHoSo, e);
+      return void reply(202, { accepted: items.length });
     }
     const dossierPath = /^\/v1\/dossiers\/([^/]+)(\/events)?$/.exec(url.pathname);
     if (dossierPath) {
@@ -236,6 +286,20 @@ export class FakePortal {
       return;
     }
     reply(404, { title: 'not found' });
+  }
+
+  /** grant_type=authorization_code: one use per code, PKCE S256, an ID token for the agency. */
+  async #redeem(form: URLSearchParams): Promise<[number, unknown]> {
+    const pending = this.#codes.get(form.get('code') ?? '');
+    this.#codes.delete(form.get('code') ?? '');
+    const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
+    if (!pending || challenge !== pending.challenge || form.get('redirect_uri') !== pending.redirectUri) return [400, { error: 'invalid_grant' }];
+    const citizen = this.citizens.get(pending.sub)!;
+    const sign = (claims: Record<string, unknown>, aud: string) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'portal-key-1' }).setIssuer(this.url).setAudience(aud).setSubject(citizen.sub).setIssuedAt().setExpirationTime('10m').sign(this.#keys.privateKey);
+    const idToken = await sign({ nonce: pending.nonce, acr: pending.acr, TechID: citizen.TechID }, 'thanhhoa-motcua');
+    const accessToken = await sign({ scope: 'openid', SoDinhDanh: citizen.SoDinhDanh }, 'thanhhoa-motcua');
+    return [200, { access_token: accessToken, token_type: 'Bearer', expires_in: 600, id_token: idToken, scope: 'openid' }];
   }
 
   async #restWrite(

@@ -65,3 +65,8 @@ export function submission(over: Record<string, unknown> = {}): Record<string, u
     ...over,
   };
 }
+
+/** A fetch answer's JSON body, untyped for assertions. */
+export async function json(res: Response | Promise<Response>): Promise<any> {
+  return (await res).json();
+}
