@@ -9,6 +9,7 @@ export type ConformanceErrorCode =
   | 'ERR_ATTESTATION_INVALID'
   | 'ERR_TARGET_UNREACHABLE'
   | 'ERR_SYSTEM_START_FAILED'
+  | 'ERR_SYSTEM_NOT_READY'
   | 'ERR_PORTAL_START_FAILED';
 
 /** Every error the suite throws on bad input or a broken environment; `code` is stable. */

@@ -37,7 +37,35 @@ export interface HttpResponse {
   exchange: HttpExchange;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED', 'EPROTO']);
+// The suite cannot talk to a target whose certificate it cannot verify: unreachable, not a finding
+// of the check at hand (the transport checks judge the certificate itself).
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)/;
+
+/**
+ * The dispatcher of each run by origin: `ctx.send` goes through the run's HTTP client (its
+ * trust anchors and name resolution) without the runner knowing about it. Origins carry the
+ * port, so concurrent runs in one process do not collide.
+ */
+const routes = new Map<string, Dispatcher[]>();
+
+/** Sends every request to `origin` through `dispatcher` until the returned function is called. */
+export function routeOrigin(origin: string, dispatcher: Dispatcher): () => void {
+  const key = new URL(origin).origin;
+  const list = routes.get(key) ?? [];
+  list.push(dispatcher);
+  routes.set(key, list);
+  return () => {
+    const at = list.indexOf(dispatcher);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0 && routes.get(key) === list) routes.delete(key);
+  };
+}
+
+function routed(url: string): Dispatcher | undefined {
+  const list = routes.get(new URL(url).origin);
+  return list?.[list.length - 1];
+}
 
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -94,12 +122,13 @@ export class EvidenceRecorder {
     this.exchanges.push(exchange);
     const started = performance.now();
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
+    const dispatcher = this.dispatcher ?? routed(options.url);
     try {
       const res = await request(options.url, {
         method: method as Dispatcher.HttpMethod,
         headers,
         ...(body !== undefined ? { body } : {}),
-        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+        ...(dispatcher ? { dispatcher } : {}),
         headersTimeout: timeout,
         bodyTimeout: timeout,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -123,7 +152,8 @@ export class EvidenceRecorder {
       exchange.durationMs = Math.round((performance.now() - started) * 10) / 10;
       const code = (error as { code?: string }).code ?? '';
       exchange.error = redactText(`${code ? `${code}: ` : ''}${(error as Error).message}`);
-      if (NETWORK_CODES.has(code)) throw new TargetUnreachableError(new URL(options.url).origin, error);
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
+      if (NETWORK_CODES.has(code) || TLS_CODES.test(code) || TLS_CODES.test(cause)) throw new TargetUnreachableError(new URL(options.url).origin, error);
       throw error;
     }
   }

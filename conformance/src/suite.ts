@@ -3,6 +3,8 @@ import type { TestPki } from '@dvc-kit/signature';
 import type { CheckDefinition } from './check.js';
 import { allChecks } from './checks/index.js';
 import { startEnvironment, type SuiteEnv, type SuiteTiming } from './harness/environment.js';
+import type { ResolveRule } from './harness/transport-client.js';
+import { waitForSystem } from './harness/wait-for-system.js';
 import { buildReport, type ConformanceReport } from './report.js';
 import { runChecks, type CheckResult, type ProgressEvent } from './runner.js';
 import { requirementsInScope, type Scope } from './scope.js';
@@ -36,6 +38,21 @@ export interface RunSuiteOptions {
   checks?: readonly CheckDefinition<SuiteEnv>[];
   /** Share one served test PKI between runs (tests, benchmarks); it is not closed. */
   pki?: TestPki;
+  /** No TLS anywhere (--plain-http): the transport checks SKIP. */
+  plainHttp?: boolean;
+  /** The started system's public host name (--public-host). */
+  publicHost?: string;
+  /** Extra trust anchors, PEM (--ca). */
+  ca?: readonly string[];
+  /** Fixed addresses for host names (--resolve). */
+  resolve?: readonly ResolveRule[];
+  /** Where the onboarding files are written (--onboarding-dir); default a temp dir removed at the end. */
+  onboardingDir?: string;
+  /**
+   * With `target`: after the onboarding variables are out, wait this long for the system to
+   * take a token from the suite's portal and answer 200 on /health (--wait-for-system).
+   */
+  waitForSystemMs?: number;
 }
 
 export const DEFAULT_TIMING: SuiteTiming = { syncDeadlineMs: 30_000, stepIntervalMs: 25 };
@@ -60,10 +77,16 @@ export async function runSuite(options: RunSuiteOptions): Promise<ConformanceRep
     ...(options.healthTimeoutMs ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
     ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
     ...(options.pki ? { pki: options.pki } : {}),
+    ...(options.plainHttp ? { plainHttp: true } : {}),
+    ...(options.publicHost ? { publicHost: options.publicHost } : {}),
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(options.onboardingDir ? { onboardingDir: options.onboardingDir } : {}),
   });
   let results: CheckResult[];
   try {
     options.onOnboarding?.(environment.onboarding);
+    if (!options.start && options.waitForSystemMs) await waitForSystem(environment.env, options.waitForSystemMs);
     results = await runChecks({
       checks,
       catalogue,
@@ -80,7 +103,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ConformanceRep
         let last: unknown;
         for (let attempt = 0; attempt < 3; attempt++) {
           try {
-            const res = await fetch(`${environment.env.target}/health`, { signal: AbortSignal.timeout(10_000) });
+            const res = await environment.env.fetch(`${environment.env.target}/health`, { signal: AbortSignal.timeout(10_000) });
             await res.arrayBuffer();
             return;
           } catch (error) {

@@ -4,7 +4,8 @@ import type { HttpResponse } from '../evidence.js';
 
 const INTERNALS = [/\bat [^\s()]+ \(?[^\s()]*\.(?:[cm]?js|ts):\d+/, /node_modules/, /(?:^|[\s"'(])\/(?:home|srv|usr|var|opt|work|tmp|root)\/[\w./-]+/, /\b(?:SELECT\s.+\sFROM|INSERT INTO|UPDATE\s\w+\sSET|SQLITE_\w+)/i, /\b(?:TypeError|ReferenceError|SyntaxError|RangeError|URIError):/];
 
-function leaksInternals(res: HttpResponse): string | undefined {
+/** The first internal detail (stack frame, path, SQL, error class) an answer shows, if any. */
+export function leaksInternals(res: HttpResponse): string | undefined {
   for (const re of INTERNALS) {
     const m = re.exec(res.text);
     if (m) return m[0].slice(0, 80);
@@ -83,35 +84,6 @@ export const contractChecks: Check[] = [
       }
       const tampered = await ctx.send({ url: `${ctx.env.target}/v1/procedures?cursor=${encodeURIComponent('not-a-cursor-!!')}`, label: 'listOfferedProcedures with a forged cursor' });
       ctx.verify(tampered.status === 400, { requirements: ['DVC-PAGE-003'], message: 'A malformed or tampered cursor is refused with 400', expected: 400, found: tampered.status, response: tampered });
-    },
-  }),
-  check({
-    id: 'transport.health',
-    title: 'The health endpoint answers 200 without authentication and reveals no internals',
-    area: 'transport',
-    requirements: ['DVC-TLS-004'],
-    run: async (ctx: Ctx) => {
-      const res = await ctx.send({ url: `${ctx.env.target}/health`, label: 'getHealth' });
-      ctx.verify(res.status === 200, { message: 'GET /health answers 200 when ready', expected: 200, found: res.status, response: res });
-      const b = res.json as Record<string, unknown> | undefined;
-      ctx.verify(!!b && ['ok', 'degraded'].includes(String(b.status)) && typeof b.version === 'string' && typeof b.time === 'string', { message: 'The answer is { status, version, time }', expected: '{ status: ok, version, time }', found: res.text.slice(0, 200), response: res });
-      ctx.verify(leaksInternals(res) === undefined && !/(password|secret|postgres:|mysql:|file:)/i.test(res.text), { message: 'The health answer reveals no internal details', expected: 'no paths, secrets or connection strings', found: leaksInternals(res) ?? 'none', response: res });
-    },
-  }),
-  check({
-    id: 'transport.https-only',
-    title: 'Endpoints are served over HTTPS only (TLS 1.2+), on the standard domain names',
-    area: 'transport',
-    requirements: ['DVC-TLS-001', 'DVC-TLS-002', 'DVC-TLS-003'],
-    run: async (ctx: Ctx) => {
-      const url = new URL(ctx.env.target);
-      if (['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) {
-        ctx.skip('the target is a loopback address: transport security and domain names are checked against a deployed (https) system');
-      }
-      ctx.verify(url.protocol === 'https:', { requirements: ['DVC-TLS-001'], message: 'The system is reached over HTTPS', expected: 'https://', found: url.protocol });
-      ctx.verify(/^(dichvucong|e-services)\.[a-z0-9-]+\.gov\.vn$/.test(url.hostname), { requirements: ['DVC-TLS-003'], message: 'The portal uses dichvucong.<name>.gov.vn (or e-services.<name>.gov.vn)', expected: 'dichvucong.<name>.gov.vn', found: url.hostname });
-      const plain = await ctx.send({ url: `http://${url.host}/health`, label: 'plain HTTP' }).catch(() => undefined);
-      ctx.verify(!plain || plain.status === 301 || plain.status === 308 || plain.status === 302, { requirements: ['DVC-TLS-001'], message: 'Plain HTTP is refused or redirected to HTTPS', expected: 'no answer or a redirect', found: plain?.status ?? 'refused' });
     },
   }),
   check({

@@ -12,6 +12,7 @@ import { receptionChecks } from './reception.js';
 import { referenceDataChecks } from './reference-data.js';
 import { reportChecks } from './reports.js';
 import { securityChecks } from './security.js';
+import { transportChecks } from './transport.js';
 
 /** Every check of the suite, in a stable order (shards split this list); the runner starts the slow ones first. */
 export const allChecks: readonly Check[] = Object.freeze(withExpectedDurations([
@@ -21,6 +22,7 @@ export const allChecks: readonly Check[] = Object.freeze(withExpectedDurations([
   ...citizenRequestChecks,
   ...contractChecks,
   ...operationChecks(),
+  ...transportChecks,
   ...reportChecks,
   ...accountChecks,
   ...feedbackChecks,

@@ -1,11 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestPki } from '@dvc-kit/signature';
+import { createTestPki, type TestParty, type TestPki } from '@dvc-kit/signature';
+import { routeOrigin } from '../evidence.js';
 import type { Scope } from '../scope.js';
 import { PortalSide } from './portal-side.js';
+import { publicHostFor } from './public-host.js';
 import { freePort, SystemProcess } from './system-process.js';
-import { createTransportClient, type SuiteFetch, type TransportClient } from './transport-client.js';
+import { createTransportClient, type ResolveRule, type SuiteFetch, type TransportClient } from './transport-client.js';
 
 /** Timing the checks work to: the suite cannot wait the standard's 15 minutes. */
 export interface SuiteTiming {
@@ -13,6 +15,22 @@ export interface SuiteTiming {
   syncDeadlineMs: number;
   /** The simulated officials' step interval given to a started system. */
   stepIntervalMs: number;
+}
+
+/** How the run secures its connections (DVC-TLS-001..003). */
+export interface RunTls {
+  /**
+   * `tls`: HTTPS end to end — the portal serves a certificate of the run's test PKI and,
+   * with `--start`, so does the system, under its public host name. `plain-http`
+   * (--plain-http): no TLS anywhere; the transport checks SKIP.
+   */
+  mode: 'tls' | 'plain-http';
+  /** The system's public host name (the target's host). */
+  publicHost: string;
+  /** The certificate the portal serves (restored after a check swaps it). */
+  portalCertificate?: TestParty;
+  /** The certificate issued to the system (its public host name and 127.0.0.1), when the suite made one. */
+  systemCertificate?: TestParty;
 }
 
 /** What every check gets as `ctx.env`. */
@@ -29,6 +47,7 @@ export interface SuiteEnv {
   fetch: SuiteFetch;
   /** The run's HTTP client (dispatcher, trust anchors, name resolution). */
   transport: TransportClient;
+  tls: RunTls;
 }
 
 export interface StartEnvironmentOptions {
@@ -47,6 +66,14 @@ export interface StartEnvironmentOptions {
   onboardingDir?: string;
   /** Share one served test PKI between runs (not closed here). */
   pki?: TestPki;
+  /** No TLS: the portal and a started system speak plain HTTP (the transport checks SKIP). */
+  plainHttp?: boolean;
+  /** The started system's public host name (default: derived from the agency code, see publicHostFor). */
+  publicHost?: string;
+  /** Extra trust anchors (PEM) for a deployed target (--ca); the system store and the run's test root are trusted anyway. */
+  ca?: readonly string[];
+  /** Fixed addresses for host names (--resolve), like curl's. */
+  resolve?: readonly ResolveRule[];
 }
 
 export interface RunningEnvironment {
@@ -57,25 +84,81 @@ export interface RunningEnvironment {
   close(): Promise<void>;
 }
 
+/** Names the run's own HTTPS servers answer to (the portal). */
+const LOOPBACK_NAMES = { dns: ['localhost'], ip: ['127.0.0.1', '::1'] };
+
 /**
  * Starts the portal half, registers the system under test, writes its credentials as the
  * onboarding contract says (PEM files + environment variables) and, with `start`, starts
  * the system with them and waits for its health endpoint.
+ *
+ * A TLS run (the default) issues certificates from the run's test PKI: the portal's for
+ * 127.0.0.1 and localhost, and the system's for its public host name (e.g.
+ * dichvucong.thanhhoa.gov.vn) and 127.0.0.1. The suite reaches a started system at
+ * `https://<public host>:<port>`, resolving that name to 127.0.0.1 itself.
  */
 export async function startEnvironment(options: StartEnvironmentOptions): Promise<RunningEnvironment> {
+  const tls = !options.plainHttp;
   const port = options.start ? await freePort() : undefined;
-  const target = (options.target ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
-  const portal = await PortalSide.start({ seed: options.seed, agencyCode: options.agencyCode, callbackBaseUrl: target, binding: options.scope.binding, ...(options.pki ? { pki: options.pki } : {}) });
+  const publicHost = options.publicHost ?? (options.target ? new URL(options.target).hostname : publicHostFor(options.agencyCode));
+  const target = (options.target ?? (tls ? `https://${publicHost}:${port}` : `http://127.0.0.1:${port}`)).replace(/\/+$/, '');
   const ownDir = options.onboardingDir === undefined;
   const dir = options.onboardingDir ?? (await mkdtemp(join(tmpdir(), 'dvc-conformance-')));
+  // Served, so that revocation checks by the system under test get real CRL/OCSP answers.
+  const pki = options.pki ?? (await createTestPki({ serve: true }));
+  let portal: PortalSide | undefined;
   let system: SystemProcess | undefined;
-  const transport = createTransportClient();
+  let transport: TransportClient | undefined;
+  const unroute: (() => void)[] = [];
+  const cleanUp = async () => {
+    await system?.stop();
+    await portal?.close();
+    for (const u of unroute) u();
+    await transport?.close();
+    if (!options.pki) await pki.close();
+    if (ownDir) await rm(dir, { recursive: true, force: true });
+  };
   try {
+    const [portalCertificate, systemCertificate] = tls
+      ? await Promise.all([
+          pki.issueEndEntity({ subject: { commonName: 'localhost', organization: 'dvc-kit conformance portal (test)' }, subjectAltNames: LOOPBACK_NAMES }),
+          // Only a system the suite can hand certificates to: a started one, or one started with the onboarding files.
+          pki.issueEndEntity({ subject: { commonName: publicHost, organization: 'System under conformance test' }, subjectAltNames: { dns: [publicHost], ip: ['127.0.0.1'] } }),
+        ])
+      : [undefined, undefined];
+    // The public host of a started system is not in DNS: resolve it here, like curl --resolve.
+    const resolve = [...(options.resolve ?? []), ...(options.start && tls ? [{ host: publicHost, port: port!, address: '127.0.0.1' }] : [])];
+    transport = createTransportClient({ ca: [...pki.trustAnchors, ...(options.ca ?? [])], resolve });
+    unroute.push(routeOrigin(target, transport.dispatcher));
+    // The plain-HTTP probe of DVC-TLS-001 goes to the same host and port.
+    const plainTwin = new URL(target);
+    if (plainTwin.protocol === 'https:') {
+      plainTwin.protocol = 'http:';
+      plainTwin.port = plainTwin.port || '443';
+      unroute.push(routeOrigin(plainTwin.origin, transport.dispatcher));
+    }
+    portal = await PortalSide.start({
+      seed: options.seed,
+      agencyCode: options.agencyCode,
+      callbackBaseUrl: target,
+      binding: options.scope.binding,
+      pki,
+      fetch: transport.fetch,
+      ...(portalCertificate ? { tls: { cert: portalCertificate.chainPem, key: portalCertificate.privateKeyPem } } : {}),
+    });
+    unroute.push(routeOrigin(portal.url, transport.dispatcher));
     await mkdir(join(dir, 'data'), { recursive: true });
     const c = portal.credentials;
     await writeFile(join(dir, 'client-key.pem'), c.privateKeyPem ?? '', { mode: 0o600 });
     await writeFile(join(dir, 'client-cert.pem'), (c.chainPem ?? []).join('\n'));
     await writeFile(join(dir, 'trust-anchors.pem'), c.trustAnchorsPem.join('\n'));
+    const tlsFiles: Record<string, string> = {};
+    if (systemCertificate) {
+      await writeFile(join(dir, 'tls-key.pem'), systemCertificate.privateKeyPem, { mode: 0o600 });
+      await writeFile(join(dir, 'tls-cert.pem'), systemCertificate.chainPem.join('\n'));
+      await writeFile(join(dir, 'portal-ca.pem'), pki.trustAnchors.join('\n'));
+      Object.assign(tlsFiles, { DVC_TLS_CERT_FILE: join(dir, 'tls-cert.pem'), DVC_TLS_KEY_FILE: join(dir, 'tls-key.pem'), DVC_PORTAL_CA_FILE: join(dir, 'portal-ca.pem') });
+    }
     const onboarding: Record<string, string> = {
       DVC_PORTAL_URL: portal.url,
       DVC_BINDING: options.scope.binding,
@@ -85,6 +168,7 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
       DVC_CLIENT_CERT_FILE: join(dir, 'client-cert.pem'),
       DVC_TRUST_ANCHORS_FILE: join(dir, 'trust-anchors.pem'),
       DVC_DVCQG_USERNAME: c.dvcqgUsername,
+      ...tlsFiles,
       HOST: '127.0.0.1',
       ...(port !== undefined ? { PORT: String(port) } : {}),
       DVC_DATA_DIR: join(dir, 'data'),
@@ -95,24 +179,18 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
     await writeFile(join(dir, 'onboarding.env'), Object.entries(onboarding).map(([k, v]) => `${k}=${v}`).join('\n') + '\n# DVC_DVCQG_PASSWORD is handed over separately\n');
     if (options.start) {
       system = SystemProcess.start(options.start, { ...onboarding, ...secrets, ...options.extraEnv });
-      await system.waitForHealth(target, options.healthTimeoutMs ?? 30_000);
+      await system.waitForHealth(target, options.healthTimeoutMs ?? 30_000, transport.fetch);
     }
+    const runTls: RunTls = { mode: tls ? 'tls' : 'plain-http', publicHost, ...(portalCertificate ? { portalCertificate } : {}), ...(systemCertificate ? { systemCertificate } : {}) };
+    const env: SuiteEnv = { target, portal, scope: options.scope, timing: options.timing, fetch: transport.fetch, transport, tls: runTls };
     return {
-      env: { target, portal, scope: options.scope, timing: options.timing, fetch: transport.fetch, transport },
+      env,
       onboarding,
       ...(system ? { system } : {}),
-      async close() {
-        await system?.stop();
-        await portal.close();
-        await transport.close();
-        if (ownDir) await rm(dir, { recursive: true, force: true });
-      },
+      close: cleanUp,
     };
   } catch (error) {
-    await system?.stop();
-    await portal.close();
-    await transport.close();
-    if (ownDir) await rm(dir, { recursive: true, force: true });
+    await cleanUp();
     throw error;
   }
 }

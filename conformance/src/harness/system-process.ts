@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fetch as undiciFetch } from 'undici';
 import { ConformanceError } from '../errors.js';
+import type { SuiteFetch } from './transport-client.js';
 
 /** A free TCP port on 127.0.0.1 (the system under test is told its port up front). */
 export function freePort(): Promise<number> {
@@ -42,8 +44,11 @@ export class SystemProcess {
     return this.output.join('').split('\n').slice(-lines).join('\n');
   }
 
-  /** Waits until GET `${url}/health` answers 200, the process exits, or the timeout passes. */
-  async waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  /**
+   * Waits until GET `${url}/health` answers 200, the process exits, or the timeout passes.
+   * `fetch`: the run's (it trusts the run's CA and resolves the system's public host name).
+   */
+  async waitForHealth(url: string, timeoutMs: number, fetch: SuiteFetch = undiciFetch): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer yet';
     while (Date.now() < deadline) {

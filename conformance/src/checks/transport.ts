@@ -1,0 +1,217 @@
+import { createTestPki, type TestParty } from '@dvc-kit/signature';
+import type { HttpResponse } from '../evidence.js';
+import { TargetUnreachableError } from '../errors.js';
+import { PUBLIC_HOST_PATTERN } from '../harness/public-host.js';
+import { canNegotiate, LOCAL_PROTOCOL_ERRORS, tlsProbe, type TlsProbeResult } from '../harness/tls-probe.js';
+import { leaksInternals } from './contract.js';
+import { asPortal, check, newSubmission, pickProcedure, portalRecord, receive, type Check, type Ctx } from './support.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** --plain-http against a loopback target: the one case where transport security is not checked. */
+function skipPlainLoopback(ctx: Ctx): void {
+  const url = new URL(ctx.env.target);
+  if (ctx.env.tls.mode === 'plain-http' && url.protocol === 'http:' && LOOPBACK.has(url.hostname)) {
+    ctx.skip('the run uses --plain-http against a loopback target: transport security is not checked (run without --plain-http to verify it)');
+  }
+}
+
+/** Where a TLS handshake to the target goes: its host and port, and the address a --resolve rule gives. */
+function endpoint(ctx: Ctx): { host: string; port: number; address?: string } {
+  const url = new URL(ctx.env.target);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || 443);
+  const address = ctx.env.transport.resolveAddress(host, port);
+  return { host, port, ...(address ? { address } : {}) };
+}
+
+function shown(r: TlsProbeResult): string {
+  return r.ok ? `${r.version} (${r.cipher})` : `refused: ${r.code} ${r.message}`.slice(0, 200);
+}
+
+/** Lets a test-PKI server certificate run a local server for the OpenSSL self-test. */
+let selfTestCredentials: Promise<TestParty> | undefined;
+
+/** Whether a plain-HTTP answer is a refusal or a redirect to HTTPS (DVC-TLS-001's exception). */
+function refusesPlain(res: HttpResponse | undefined): boolean {
+  if (!res) return true;
+  if ([301, 302, 307, 308].includes(res.status)) return /^https:\/\//i.test(res.headers.location ?? '');
+  return res.status >= 400 && res.status < 500;
+}
+
+async function plainHttp(ctx: Ctx, url: string, label: string): Promise<HttpResponse | undefined> {
+  try {
+    return await ctx.send({ url, label, timeoutMs: 5000 });
+  } catch (error) {
+    if (error instanceof TargetUnreachableError) {
+      ctx.note(`${label}: no answer (${(error.cause as Error | undefined)?.message ?? error.message})`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Pushes of the system to the portal since `at` (what DVC-TLS-002 requires none of while the certificate is wrong). */
+function systemRequestsSince(ctx: Ctx, sinceId: number, at: number) {
+  return ctx.env.portal.requests({ sinceId }).filter((r) => r.at >= at);
+}
+
+/**
+ * One round of DVC-TLS-002: the portal serves `wrong`, a dossier is submitted, the system
+ * must abort its handshakes and send nothing; with the portal's own certificate back, the
+ * queued push must arrive.
+ */
+async function refusedWhileServed(ctx: Ctx, wrong: { cert: string[]; key: string }, what: string): Promise<void> {
+  const procedure = await pickProcedure(ctx);
+  // Warm up first: a system that reads the portal's keys on demand must have them before the portal turns strange.
+  const warmAt = Date.now();
+  const warm = await receive(ctx, { procedure, requirements: ['DVC-TLS-002'] });
+  const warmed = await portalRecord(ctx, warm.MaHoSo, () => true);
+  ctx.note(`warm-up dossier ${warm.MaHoSo}: ${warmed ? `at the portal after ${Date.now() - warmAt} ms` : 'not at the portal'}`);
+  if (!warmed) ctx.inconclusive(`the system did not push dossier ${warm.MaHoSo} to the portal with its own certificate, so a refusal under a wrong one would prove nothing`);
+  const tls = ctx.env.portal.portal.tls!;
+  const own = ctx.env.tls.portalCertificate!;
+  const sinceId = ctx.env.portal.lastRequestId;
+  const failuresBefore = tls.handshakeFailures.length;
+  const swappedAt = Date.now();
+  tls.setCertificate(wrong);
+  // Connections opened under the portal's own certificate would carry on: close them, so the next request shakes hands anew.
+  ctx.env.portal.portal.server.closeAllConnections();
+  let MaHoSo: string | undefined;
+  try {
+    const submitted = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: newSubmission(ctx, { procedure }), label: `receiveDossier while the portal serves ${what}` });
+    MaHoSo = (submitted.json as { MaHoSo?: string } | undefined)?.MaHoSo;
+    if (submitted.status !== 201 || typeof MaHoSo !== 'string') {
+      ctx.inconclusive(`the system did not receive a dossier while the portal served ${what} (${submitted.status} ${submitted.text.slice(0, 160)}), so there was nothing to push`);
+    }
+    const deadline = ctx.env.timing.syncDeadlineMs;
+    const aborted = await ctx.env.portal.waitFor(() => (tls.handshakeFailures.length > failuresBefore ? tls.handshakeFailures.slice(failuresBefore) : undefined), deadline, ctx.signal);
+    ctx.note(`serving ${what}: ${aborted ? `first aborted handshake after ${aborted[0]!.at - swappedAt} ms` : 'no aborted handshake'}`);
+    // A moment more, so that a request sent despite the certificate would be in the journal.
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = systemRequestsSince(ctx, sinceId, swappedAt);
+    ctx.verify(aborted !== undefined, {
+      message: `The system aborts its TLS handshakes with a portal serving ${what}`,
+      expected: 'a handshake the portal saw fail or end before any request',
+      found: aborted ? aborted.map((f) => `${f.kind} from port ${f.remotePort ?? '?'}: ${f.reason}`).slice(0, 3).join('; ') : `no connection attempt within ${deadline} ms`,
+    });
+    ctx.verify(sent.length === 0, {
+      message: `No request of the system reaches the portal while it serves ${what}`,
+      expected: 'no request in the portal journal',
+      found: sent.length === 0 ? 'none' : sent.map((r) => `${r.method} ${r.path} → ${r.status}`).slice(0, 5).join('; '),
+      evidence: sent.slice(0, 3).map((r) => ctx.observe({ label: `sent to a portal serving ${what}`, method: r.method, url: `${ctx.env.portal.url}${r.path}`, requestHeaders: r.headers, requestBody: r.rawBody, status: r.status, responseHeaders: r.responseHeaders, responseBody: r.responseBody, at: r.at })),
+    });
+    ctx.verify(ctx.env.portal.dossier(MaHoSo) === undefined, { message: `Dossier ${MaHoSo} did not reach the portal while it served ${what}`, expected: 'not at the portal', found: ctx.env.portal.dossier(MaHoSo) ? 'at the portal' : 'not at the portal' });
+  } finally {
+    tls.setCertificate({ cert: own.chainPem, key: own.privateKeyPem });
+  }
+  const restoredAt = Date.now();
+  const arrived = await portalRecord(ctx, MaHoSo, () => true);
+  ctx.note(`own certificate back: dossier ${MaHoSo} ${arrived ? `arrived after ${Date.now() - restoredAt} ms` : 'did not arrive'}`);
+  ctx.verify(arrived !== undefined, {
+    message: `Once the portal serves its own certificate again, the push of ${MaHoSo} that was held back arrives (it was queued, not dropped)`,
+    expected: `dossier ${MaHoSo} at the portal within ${ctx.env.timing.syncDeadlineMs} ms`,
+    found: arrived ? `status ${arrived.dossier.TrangThaiHoSo}` : 'not at the portal',
+  });
+}
+
+export const transportChecks: Check[] = [
+  check({
+    id: 'transport.health',
+    title: 'The health endpoint answers 200 without authentication and reveals no internals',
+    area: 'transport',
+    requirements: ['DVC-TLS-004'],
+    run: async (ctx: Ctx) => {
+      const res = await ctx.send({ url: `${ctx.env.target}/health`, label: 'getHealth' });
+      ctx.verify(res.status === 200, { message: 'GET /health answers 200 when ready', expected: 200, found: res.status, response: res });
+      const b = res.json as Record<string, unknown> | undefined;
+      ctx.verify(!!b && ['ok', 'degraded'].includes(String(b.status)) && typeof b.version === 'string' && typeof b.time === 'string', { message: 'The answer is { status, version, time }', expected: '{ status: ok, version, time }', found: res.text.slice(0, 200), response: res });
+      ctx.verify(leaksInternals(res) === undefined && !/(password|secret|postgres:|mysql:|file:)/i.test(res.text), { message: 'The health answer reveals no internal details', expected: 'no paths, secrets or connection strings', found: leaksInternals(res) ?? 'none', response: res });
+    },
+  }),
+  check({
+    id: 'transport.tls-versions',
+    title: 'The system speaks HTTPS only, with TLS 1.2 or later: TLS 1.0 and 1.1 handshakes and plain HTTP are refused',
+    area: 'transport',
+    requirements: ['DVC-TLS-001'],
+    run: async (ctx: Ctx) => {
+      skipPlainLoopback(ctx);
+      const url = new URL(ctx.env.target);
+      ctx.require(url.protocol === 'https:', { message: 'The system is reached over HTTPS', expected: 'https://', found: ctx.env.target });
+      const { host, port, address } = endpoint(ctx);
+      const probe = (v: { minVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; maxVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; ciphers?: string }) =>
+        tlsProbe({ host, port, ...(address ? { address } : {}), ca: ctx.env.transport.ca, ...v });
+      const v12 = await probe({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
+      ctx.note(`TLS 1.2 handshake: ${shown(v12)}`);
+      ctx.verify(v12.ok && v12.version === 'TLSv1.2', { message: 'A TLS 1.2 handshake succeeds', expected: 'TLSv1.2', found: shown(v12) });
+      const v13 = await probe({ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
+      ctx.note(`TLS 1.3 handshake: ${shown(v13)} (allowed, not required)`);
+      selfTestCredentials ??= ctx.env.portal.pki.issueEndEntity({ subject: { commonName: 'localhost' }, keyAlgorithm: 'RSA', subjectAltNames: { dns: ['localhost'], ip: ['127.0.0.1'] } });
+      const self = await selfTestCredentials;
+      const undecided: string[] = [];
+      for (const [version, name] of [['TLSv1.1', 'TLS 1.1'], ['TLSv1', 'TLS 1.0']] as const) {
+        // Only a client able to offer the old version shows that the server refuses it.
+        const local = await canNegotiate(version, { cert: self.chainPem.join('\n'), key: self.privateKeyPem });
+        if (!local.ok) {
+          undecided.push(`${name}: ${local.reason}`);
+          continue;
+        }
+        const old = await probe({ minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' });
+        ctx.note(`${name} handshake: ${shown(old)}`);
+        if (!old.ok && LOCAL_PROTOCOL_ERRORS.test(old.code) && /client|no protocols/i.test(old.message)) {
+          undecided.push(`${name}: the local client could not offer it (${old.code})`);
+          continue;
+        }
+        ctx.verify(!old.ok, { message: `A ${name} handshake is refused`, expected: 'handshake refused', found: shown(old) });
+      }
+      const plain = await plainHttp(ctx, `http://${url.host}/health`, 'plain HTTP to the HTTPS port');
+      ctx.verify(refusesPlain(plain), { message: 'Plain HTTP to the same port is refused or redirected to https://', expected: 'no answer, a 4xx, or a redirect to https://', found: plain ? `${plain.status}${plain.headers.location ? ` → ${plain.headers.location}` : ''}` : 'no answer', ...(plain ? { response: plain } : {}) });
+      if (port === 443 && !address && !LOOPBACK.has(host)) {
+        const port80 = await plainHttp(ctx, `http://${host}/health`, 'plain HTTP on port 80');
+        ctx.verify(refusesPlain(port80), { message: 'Plain HTTP on port 80 is refused or redirected to https://', expected: 'no answer, a 4xx, or a redirect to https://', found: port80 ? `${port80.status}${port80.headers.location ? ` → ${port80.headers.location}` : ''}` : 'no answer', ...(port80 ? { response: port80 } : {}) });
+      }
+      if (undecided.length > 0) ctx.inconclusive(`refusal of old TLS versions not decided: ${undecided.join('; ')}`);
+    },
+  }),
+  check({
+    id: 'transport.server-certificate-verified',
+    title: "The system verifies the portal's TLS certificate: nothing is sent to a portal with a certificate for another name or from an untrusted CA, and the held-back push is sent once the certificate is right",
+    area: 'transport',
+    requirements: ['DVC-TLS-002'],
+    // The portal's certificate is the run's: no other check may call it meanwhile.
+    exclusive: true,
+    timeoutMs: 180_000,
+    run: async (ctx: Ctx) => {
+      if (ctx.env.tls.mode === 'plain-http') ctx.skip('the run uses --plain-http: the portal serves no certificate to verify');
+      if (!ctx.env.portal.portal.tls || !ctx.env.tls.portalCertificate) ctx.skip('the suite\'s portal does not serve HTTPS in this run');
+      const otherName = await ctx.env.portal.pki.issueEndEntity({ subject: { commonName: 'portal.other-host.invalid' }, subjectAltNames: { dns: ['portal.other-host.invalid'] } });
+      await refusedWhileServed(ctx, { cert: otherName.chainPem, key: otherName.privateKeyPem }, 'a certificate for another host name (valid chain from the trusted CA)');
+      // The right names, but a chain to a root the system was not given.
+      const stranger = await createTestPki({ serve: false });
+      try {
+        const untrusted = await stranger.issueEndEntity({ subject: { commonName: 'localhost' }, subjectAltNames: { dns: ['localhost'], ip: ['127.0.0.1', '::1'] } });
+        await refusedWhileServed(ctx, { cert: untrusted.chainPem, key: untrusted.privateKeyPem }, 'a certificate for its own name from a CA the system does not trust');
+      } finally {
+        await stranger.close();
+      }
+    },
+  }),
+  check({
+    id: 'transport.public-host-name',
+    title: 'The system is served on dichvucong.<name>.gov.vn (or e-services.<name>.gov.vn) with a certificate valid for that name',
+    area: 'transport',
+    requirements: ['DVC-TLS-003'],
+    run: async (ctx: Ctx) => {
+      skipPlainLoopback(ctx);
+      const url = new URL(ctx.env.target);
+      ctx.verify(PUBLIC_HOST_PATTERN.test(url.hostname), { message: 'The public host name is dichvucong.<name>.gov.vn (or e-services.<name>.gov.vn)', expected: 'dichvucong.<name>.gov.vn', found: url.hostname });
+      ctx.require(url.protocol === 'https:', { message: 'The public host serves a certificate (HTTPS)', expected: 'https://', found: ctx.env.target });
+      const { host, port, address } = endpoint(ctx);
+      const r = await tlsProbe({ host, port, ...(address ? { address } : {}), ca: ctx.env.transport.ca });
+      if (!r.ok) throw new TargetUnreachableError(ctx.env.target, new Error(`TLS handshake failed: ${r.code} ${r.message}`));
+      ctx.note(`certificate: subject ${r.peer.subject}; names ${r.peer.subjectAltName ?? 'none'}; issuer ${r.peer.issuer}; valid ${r.peer.validFrom} – ${r.peer.validTo}`);
+      ctx.verify(r.peer.chainTrusted, { message: 'The certificate chains to a trusted root (the system store, --ca, or the run\'s test root)', expected: 'a trusted chain', found: r.peer.chainError ?? 'trusted' });
+      ctx.verify(r.peer.nameError === undefined, { message: `The certificate is valid for ${host}`, expected: `a subjectAltName covering ${host}`, found: r.peer.nameError ?? `valid (${r.peer.subjectAltName})` });
+    },
+  }),
+];
