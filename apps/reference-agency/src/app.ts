@@ -18,7 +18,7 @@ import { createListener, Router, type Reply, type RequestContext } from './http.
 import { IdempotencyStore } from './idempotency.js';
 import { lookupDossier, lookupDossierPublic } from './lookup.js';
 import { MessageSigner } from './message-signature.js';
-import { Officials, OFFICIALS } from './officials.js';
+import { Officials } from './officials.js';
 import { Outbox } from './outbox.js';
 import { PortalDiscovery } from './portal-discovery.js';
 import { portalTransport } from './portal-transport.js';
@@ -29,7 +29,7 @@ import { listOfferedProcedures } from './procedures-api.js';
 import { RateLimiter } from './rate-limit.js';
 import type { AgencyServices } from './services.js';
 import { getStatistics } from './statistics.js';
-import { toPortalDateTime, toVietnamIso } from './vietnam-time.js';
+import { toVietnamIso } from './vietnam-time.js';
 
 export const VERSION = '0.1.0';
 
@@ -94,19 +94,6 @@ function routes(services: AgencyServices, db: Db): Router {
     .add('POST', '/danh-gia/{MaHoSo}', h(submitEvaluation));
 }
 
-/** The officials answer feedback one interval after it arrived: recorded, shown in the authenticated lookup, sent to the portal. */
-function answerFeedback(services: AgencyServices): void {
-  for (const f of services.feedback.unanswered()) {
-    services.feedback.answer(f.id, {
-      NoiDungTraLoi: `${f.assignedUnit} đã tiếp nhận và xử lý phản ánh "${f.feedback.TieuDe}".`.slice(0, 10000),
-      NguoiTraLoi: OFFICIALS.leader.NguoiXuLy,
-      ChucDanh: OFFICIALS.leader.ChucDanh,
-      NgayTraLoi: toPortalDateTime(new Date()),
-      KetQua: '1',
-    });
-  }
-}
-
 /**
  * Opens the database in `config.dataDir`, starts the HTTP server, the officials' schedule
  * and the push queue to the national portal.
@@ -122,14 +109,14 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   const mutant = config.mutant;
   const installId = metaValue(db, 'install-id', () => randomUUID());
   const secret = Buffer.from(metaValue(db, 'secret', () => randomBytes(32).toString('base64')), 'base64');
-  const store = new DossierStore(db, { mutant, installId });
+  const wakeup = new Wakeup();
+  const store = new DossierStore(db, { mutant, installId, wakeup });
   const outbox = new Outbox(db);
   const transport = portalTransport(config, mutant);
   const discovery = new PortalDiscovery(config.portalUrl, transport.fetch);
   const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: config.revocationMode, revocationCacheMs: config.revocationCacheMs, mutant });
-  const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, supplementDeadlineMs: config.supplementDeadlineMs, mutant, ...(options.log ? { log: options.log } : {}) });
-  const feedback = new FeedbackStore(db);
-  const wakeup = new Wakeup();
+  const feedback = new FeedbackStore(db, { mutant, wakeup });
+  const officials = new Officials(store, { agencyCode: config.agencyCode, intervalMs: config.stepIntervalMs, supplementDeadlineMs: config.supplementDeadlineMs, mutant, feedback, wakeup, ...(options.log ? { log: options.log } : {}) });
   const evaluations = new EvaluationStore(db, { mutant, wakeup });
   const services: AgencyServices = {
     config,
@@ -171,8 +158,6 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   officials.start();
   sync.start();
   reports?.start();
-  const feedbackTimer = setInterval(() => answerFeedback(services), config.stepIntervalMs);
-  feedbackTimer.unref();
   let closed = false;
   return {
     url: `${scheme}://${host}:${address.port}`,
@@ -183,7 +168,6 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
       if (closed) return;
       closed = true;
       officials.stop();
-      clearInterval(feedbackTimer);
       await sync.stop();
       await reports?.stop();
       await client?.close();

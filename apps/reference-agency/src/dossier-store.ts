@@ -5,6 +5,7 @@ import { takeDossierCode } from './dossier-code.js';
 import { problems } from './errors.js';
 import type { Mutant } from './mutants.js';
 import { toPortalDateTime } from './vietnam-time.js';
+import type { Wakeup } from './wakeup.js';
 
 export type DossierSubmission = AgencySystem.components['schemas']['DossierSubmission'];
 
@@ -78,6 +79,8 @@ function fromRow(row: DossierRow): StoredDossier {
 
 export interface StoreOptions {
   mutant: Mutant;
+  /** Fired when a push is queued or a next step is set. */
+  wakeup?: Wakeup;
   /** Prefix of the Idempotency-Keys of this installation's pushes. */
   installId: string;
   now?: () => Date;
@@ -223,6 +226,13 @@ export class DossierStore {
   /** Changes dossier fields without a step (nothing the portal needs to hear about). */
   setNextStep(code: string, nextStepAt: number | null): void {
     this.#db.prepare('UPDATE dossiers SET next_step_at = ? WHERE code = ?').run(nextStepAt, code);
+    this.#options.wakeup?.fire();
+  }
+
+  /** When the officials' next step falls due, if any. */
+  nextOfficialStepAt(): number | undefined {
+    const row = this.#db.prepare('SELECT MIN(next_step_at) AS d FROM dossiers WHERE next_step_at IS NOT NULL').get() as { d: number | null };
+    return row.d ?? undefined;
   }
 
   #recordStep(code: string, input: StepInput, dossier: Dossier, at: Date): void {
@@ -245,5 +255,6 @@ export class DossierStore {
     this.#db
       .prepare('INSERT INTO outbox (code, step_id, snapshot, idempotency_key, due_at) VALUES (?, ?, ?, ?, ?)')
       .run(code, stepId, JSON.stringify({ dossier, step }), `${this.#options.installId}:step:${stepId}`, dueAt);
+    this.#options.wakeup?.fire();
   }
 }

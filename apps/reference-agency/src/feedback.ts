@@ -1,56 +1,106 @@
-import type { Feedback, FeedbackAnswer } from '@dvc-kit/spec';
-import { topLevelOf } from './catalogue.js';
+import type { AgencySystem, Feedback, FeedbackAnswer } from '@dvc-kit/spec';
+import { findOfferedProcedure, topLevelOf } from './catalogue.js';
 import type { Db } from './database.js';
 import { issue } from './errors.js';
 import type { Reply, RequestContext } from './http.js';
 import { idempotencyKey, idempotentWrite, jsonBody, throwInvalid, validateAgainstSpec } from './request-guard.js';
 import type { AgencyServices } from './services.js';
-import { addWorkingDays, toPortalDateTime } from './vietnam-time.js';
+import type { Mutant } from './mutants.js';
+import { addWorkingDays, fromPortalDateTime, toPortalDateTime } from './vietnam-time.js';
+import type { Wakeup } from './wakeup.js';
 
-export interface FeedbackSummary {
-  MaPhanAnh: string;
-  TrangThai: '1' | '2' | '3' | '4';
-  TraLoi?: FeedbackAnswer;
+type DossierView = AgencySystem.components['schemas']['DossierView'];
+/** A feedback item as the owner's authenticated lookup shows it (DVC-FBK-003). */
+export type FeedbackSummary = NonNullable<DossierView['feedback']>[number];
+
+interface SummaryRow {
+  id: string;
+  status: string;
+  answer: string | null;
+  received_at: string;
+  assigned_unit: string;
+  deadline: string;
 }
+
+const SUMMARY = 'SELECT id, status, answer, received_at, assigned_unit, deadline FROM feedback';
+
+/** The working days the system gives itself to answer when the portal sets no deadline (or a later one). */
+export const ANSWER_WORKING_DAYS = 10;
+/** Who handles feedback not about a dossier of a known procedure. */
+export const FEEDBACK_DESK = 'Văn phòng Ủy ban nhân dân tỉnh';
 
 /** Feedback received for the agency, with when it arrived, who handles it and by when (DVC-FBK-003). */
 export class FeedbackStore {
   readonly #db: Db;
-  constructor(db: Db) {
+  readonly #mutant: Mutant;
+  readonly #wakeup: Wakeup | undefined;
+
+  constructor(db: Db, options: { mutant: Mutant; wakeup?: Wakeup }) {
     this.#db = db;
+    this.#mutant = options.mutant;
+    this.#wakeup = options.wakeup;
   }
 
-  /** Records it once; a repeat of the same MaPhanAnh keeps the first. Returns the stored status. */
-  receive(f: Feedback, assignedUnit: string, deadline: string, receivedAt: string): FeedbackSummary {
-    this.#db
-      .prepare('INSERT OR IGNORE INTO feedback (id, code, data, status, received_at, assigned_unit, deadline) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(f.MaPhanAnh, f.MaHoSo ?? null, JSON.stringify(f), '2', receivedAt, assignedUnit, deadline);
+  /**
+   * Records it once with when it arrived, the unit assigned and the deadline (DVC-FBK-003); the
+   * officials answer it at `answerDueMs`. A repeat of the same MaPhanAnh keeps the first.
+   */
+  receive(f: Feedback, record: { assignedUnit: string; deadline: string; receivedAt: string; answerDueMs: number }): FeedbackSummary {
+    const added = this.#db
+      .prepare('INSERT OR IGNORE INTO feedback (id, code, data, status, received_at, assigned_unit, deadline, answer_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(f.MaPhanAnh, f.MaHoSo ?? null, JSON.stringify(f), '2', record.receivedAt, record.assignedUnit, record.deadline, record.answerDueMs).changes;
+    if (added) this.#wakeup?.fire();
     return this.get(f.MaPhanAnh)!;
   }
 
   get(id: string): FeedbackSummary | undefined {
-    const row = this.#db.prepare('SELECT id, status, answer FROM feedback WHERE id = ?').get(id) as { id: string; status: string; answer: string | null } | undefined;
-    return row ? summary(row) : undefined;
+    const row = this.#db.prepare(`${SUMMARY} WHERE id = ?`).get(id) as SummaryRow | undefined;
+    return row ? this.#summary(row) : undefined;
   }
 
   forDossier(code: string): FeedbackSummary[] {
-    return (this.#db.prepare('SELECT id, status, answer FROM feedback WHERE code = ? ORDER BY received_at, id').all(code) as { id: string; status: string; answer: string | null }[]).map(summary);
+    return (this.#db.prepare(`${SUMMARY} WHERE code = ? ORDER BY received_at, id`).all(code) as SummaryRow[]).map((r) => this.#summary(r));
   }
 
-  /** Feedback still waiting for an answer, oldest first. */
-  unanswered(limit = 50): { id: string; feedback: Feedback; assignedUnit: string }[] {
-    return (this.#db.prepare(`SELECT id, data, assigned_unit FROM feedback WHERE status = '2' ORDER BY received_at, id LIMIT ?`).all(limit) as { id: string; data: string; assigned_unit: string }[]).map((r) => ({
-      id: r.id,
-      feedback: JSON.parse(r.data) as Feedback,
-      assignedUnit: r.assigned_unit,
-    }));
+  #summary(row: SummaryRow): FeedbackSummary {
+    const accountable = !this.#mutant.is('feedback-accountability-missing');
+    return {
+      MaPhanAnh: row.id,
+      TrangThai: row.status as FeedbackSummary['TrangThai'],
+      ...(accountable ? { NgayNhan: row.received_at, DonViXuLy: row.assigned_unit, HanTraLoi: row.deadline } : {}),
+      ...(row.answer ? { TraLoi: JSON.parse(row.answer) as FeedbackAnswer } : {}),
+    };
+  }
+
+  /** Feedback whose answer is due, oldest first. */
+  unanswered(nowMs = Date.now(), limit = 50): { id: string; feedback: Feedback; assignedUnit: string }[] {
+    return (
+      this.#db.prepare(`SELECT id, data, assigned_unit FROM feedback WHERE status = '2' AND COALESCE(answer_due, 0) <= ? ORDER BY received_at, id LIMIT ?`).all(nowMs, limit) as {
+        id: string;
+        data: string;
+        assigned_unit: string;
+      }[]
+    ).map((r) => ({ id: r.id, feedback: JSON.parse(r.data) as Feedback, assignedUnit: r.assigned_unit }));
+  }
+
+  /** When the next answer falls due, if any. */
+  nextAnswerDueAt(): number | undefined {
+    const row = this.#db.prepare(`SELECT MIN(COALESCE(answer_due, 0)) AS d FROM feedback WHERE status = '2'`).get() as { d: number | null };
+    return row.d ?? undefined;
+  }
+
+  /** When the next answer push falls due, if any. */
+  nextPushDueAt(): number | undefined {
+    const row = this.#db.prepare(`SELECT MIN(push_due) AS d FROM feedback WHERE push_state = 'pending'`).get() as { d: number | null };
+    return row.d ?? undefined;
   }
 
   /** Records the answer and queues it for the national portal. */
   answer(id: string, answer: FeedbackAnswer, nowMs = Date.now()): void {
-    this.#db
+    const changed = this.#db
       .prepare(`UPDATE feedback SET status = '3', answer = ?, push_state = 'pending', push_due = ? WHERE id = ? AND status = '2'`)
-      .run(JSON.stringify(answer), nowMs, id);
+      .run(JSON.stringify(answer), nowMs, id).changes;
+    if (changed) this.#wakeup?.fire();
   }
 
   /** Answers waiting to be sent to the portal. */
@@ -79,8 +129,25 @@ export class FeedbackStore {
   }
 }
 
-function summary(row: { id: string; status: string; answer: string | null }): FeedbackSummary {
-  return { MaPhanAnh: row.id, TrangThai: row.status as FeedbackSummary['TrangThai'], ...(row.answer ? { TraLoi: JSON.parse(row.answer) as FeedbackAnswer } : {}) };
+/**
+ * Who answers a feedback and by when (DVC-FBK-003): the department of the dossier's procedure
+ * (else the provincial office's desk); the system's own deadline is ten working days or the
+ * portal's HanTraLoi, whichever comes first; the officials answer one step interval after it
+ * arrived, or halfway to the deadline if that is sooner, so the answer reaches the portal well
+ * before HanTraLoi even when sending it has to be retried.
+ */
+export function accountability(services: AgencyServices, f: Feedback, now: Date): { assignedUnit: string; deadline: string; answerDueMs: number } {
+  const dossier = f.MaHoSo ? services.store.get(f.MaHoSo) : undefined;
+  const procedure = dossier ? findOfferedProcedure(dossier.dossier.MaTTHC, services.config.agencyCode) : undefined;
+  const own = addWorkingDays(now, ANSWER_WORKING_DAYS);
+  const portal = f.HanTraLoi ? fromPortalDateTime(f.HanTraLoi) : undefined;
+  const deadline = portal && portal.getTime() < own.getTime() ? portal : own;
+  const halfway = now.getTime() + Math.max(0, deadline.getTime() - now.getTime()) / 2;
+  return {
+    assignedUnit: procedure?.department ?? FEEDBACK_DESK,
+    deadline: toPortalDateTime(deadline),
+    answerDueMs: Math.min(now.getTime() + services.config.stepIntervalMs, halfway),
+  };
 }
 
 /** receiveFeedback: `POST /v1/feedback`. */
@@ -95,10 +162,7 @@ export async function receiveFeedback(services: AgencyServices, ctx: RequestCont
       throwInvalid([issue('/MaCoQuanXuLy', 'AGENCY_NOT_SERVED', 'Cơ quan xử lý không thuộc hệ thống này.', `The handling agency is not a unit of ${services.config.agencyCode}.`, { received: f.MaCoQuanXuLy })]);
     }
     const now = new Date();
-    const deadline = f.HanTraLoi ?? toPortalDateTime(addWorkingDays(now, 10));
-    const dossier = f.MaHoSo ? services.store.get(f.MaHoSo) : undefined;
-    const unit = dossier?.dossier.DonViXuLy ?? 'Văn phòng Ủy ban nhân dân';
-    const stored = services.feedback.receive(f, unit, deadline, toPortalDateTime(now));
+    const stored = services.feedback.receive(f, { ...accountability(services, f, now), receivedAt: toPortalDateTime(now) });
     return { status: 202, body: { MaPhanAnh: stored.MaPhanAnh, TrangThai: stored.TrangThai } };
   });
 }

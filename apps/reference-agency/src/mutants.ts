@@ -33,6 +33,8 @@ export const MUTANTS = {
   'public-lookup-unlimited': 'The public lookup has no rate limit.',
   'account-linked-by-name': "Citizen accounts are keyed by HoVaTen: another person with the same name reaches the first one's dossiers.",
   'evaluation-not-forwarded': "The owner's evaluation is answered 201 but never sent to the national portal.",
+  'feedback-unanswered': 'Feedback is recorded but the officials never answer it.',
+  'feedback-accountability-missing': 'The authenticated lookup lists feedback without NgayNhan, DonViXuLy and HanTraLoi.',
   'tls-verification-off': "The portal's TLS certificate is not verified (any certificate, any host name).",
   'tls-old-versions': 'HTTPS also accepts TLS 1.0 and 1.1.',
 } as const satisfies Record<string, string>;

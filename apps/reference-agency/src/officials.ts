@@ -2,7 +2,9 @@ import type { Dossier } from '@dvc-kit/spec';
 import { findOfferedProcedure } from './catalogue.js';
 import type { DossierStore, StoredDossier } from './dossier-store.js';
 import { HttpProblem } from './errors.js';
+import type { FeedbackStore } from './feedback.js';
 import type { Mutant } from './mutants.js';
+import type { Wakeup } from './wakeup.js';
 import { toPortalDateTime } from './vietnam-time.js';
 
 /** The officials of the simulated one-stop office. */
@@ -25,31 +27,70 @@ export function feesDue(dossier: Dossier): number {
  * for the supplement; without it by the deadline, processing stops: 8) → 6 when fees are
  * to be paid online (and waits for the payment) → 9 (result approved) → 10 (result returned).
  */
+export interface OfficialsOptions {
+  agencyCode: string;
+  intervalMs: number;
+  supplementDeadlineMs?: number;
+  mutant: Mutant;
+  /** Feedback to answer when due (DVC-FBK-002/003). */
+  feedback?: FeedbackStore;
+  /** Fired when something is queued: the officials look again at once. */
+  wakeup?: Wakeup;
+  log?: (line: string) => void;
+}
+
+/** The longest the officials sleep without looking (a safety net; wakeups and due times drive them). */
+const MAX_SLEEP_MS = 5000;
+
 export class Officials {
   readonly #store: DossierStore;
   readonly #agencyCode: string;
   readonly #intervalMs: number;
   readonly #supplementDeadlineMs: number;
   readonly #mutant: Mutant;
+  readonly #feedback: FeedbackStore | undefined;
+  readonly #wakeup: Wakeup | undefined;
   readonly #log: ((line: string) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #running = false;
 
-  constructor(store: DossierStore, options: { agencyCode: string; intervalMs: number; supplementDeadlineMs?: number; mutant: Mutant; log?: (line: string) => void }) {
+  constructor(store: DossierStore, options: OfficialsOptions) {
     this.#store = store;
     this.#agencyCode = options.agencyCode;
     this.#intervalMs = options.intervalMs;
     this.#supplementDeadlineMs = options.supplementDeadlineMs ?? 7 * 24 * 3600_000;
     this.#mutant = options.mutant;
+    this.#feedback = options.feedback;
+    this.#wakeup = options.wakeup;
     this.#log = options.log;
   }
 
+  /** Works on a timer set to the next due step or answer, and at once when woken. */
   start(): void {
-    this.#timer = setInterval(() => this.runOnce(), Math.min(this.#intervalMs, 1000));
-    this.#timer.unref();
+    this.#running = true;
+    this.#unsubscribe = this.#wakeup?.on(() => this.#tick());
+    this.#tick();
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
+    this.#running = false;
+    this.#unsubscribe?.();
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+
+  #tick(): void {
+    if (!this.#running) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    try {
+      this.runOnce();
+    } catch (error) {
+      this.#log?.(`officials failed: ${(error as Error).stack ?? String(error)}`);
+    }
+    const next = Math.min(this.#store.nextOfficialStepAt() ?? Infinity, this.#mutant.is('feedback-unanswered') ? Infinity : (this.#feedback?.nextAnswerDueAt() ?? Infinity));
+    const delay = Math.max(0, Math.min(MAX_SLEEP_MS, next - Date.now()));
+    this.#timer = setTimeout(() => this.#tick(), delay);
+    this.#timer.unref();
   }
 
   /** When the next step after now is due. */
@@ -57,16 +98,37 @@ export class Officials {
     return from + this.#intervalMs;
   }
 
-  /** Takes every due step once. */
+  /** Takes every due step once and answers the feedback that is due, in one transaction. */
   runOnce(now = Date.now()): void {
-    for (const d of this.#store.dueForOfficials(now)) {
-      try {
-        this.#advance(d);
-      } catch (error) {
-        // A citizen's withdrawal can win the race for the same dossier: nothing to do then.
-        if (!(error instanceof HttpProblem)) throw error;
-        this.#log?.(`officials skipped ${d.code}: ${error.detail}`);
+    this.#store.transaction(() => {
+      for (const d of this.#store.dueForOfficials(now)) {
+        try {
+          this.#advance(d);
+        } catch (error) {
+          // A citizen's withdrawal can win the race for the same dossier: nothing to do then.
+          if (!(error instanceof HttpProblem)) throw error;
+          this.#log?.(`officials skipped ${d.code}: ${error.detail}`);
+        }
       }
+      this.#answerFeedback(now);
+    });
+  }
+
+  /** The leader answers each feedback when it falls due; the answer is recorded and queued for the portal. */
+  #answerFeedback(now: number): void {
+    if (!this.#feedback || this.#mutant.is('feedback-unanswered')) return;
+    for (const f of this.#feedback.unanswered(now)) {
+      this.#feedback.answer(
+        f.id,
+        {
+          NoiDungTraLoi: `${f.assignedUnit} đã tiếp nhận và xử lý phản ánh "${f.feedback.TieuDe}".`.slice(0, 10000),
+          NguoiTraLoi: OFFICIALS.leader.NguoiXuLy,
+          ChucDanh: OFFICIALS.leader.ChucDanh,
+          NgayTraLoi: toPortalDateTime(new Date(now)),
+          KetQua: '1',
+        },
+        now,
+      );
     }
   }
 

@@ -8,7 +8,7 @@ import { startReferenceAgency, type ReferenceAgency } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { MUTANTS, type MutantName } from '../src/mutants.js';
 import { FakePortal } from './support/fake-portal.js';
-import { call, json, submission, waitFor } from './support/http.js';
+import { call, feedback, json, submission, waitFor } from './support/http.js';
 import { citizen, signIn } from './support/sign-in.js';
 
 let portal: FakePortal;
@@ -18,7 +18,7 @@ let httpsPortal: FakePortal | undefined;
 
 beforeAll(async () => {
   portal = await FakePortal.start();
-  token = await portal.token({ scope: 'agency.dossiers.write agency.payments.write' });
+  token = await portal.token({ scope: 'agency.dossiers.write agency.payments.write agency.feedback.write' });
   // Two people with the same name and phone number; the first owns the probes' dossiers.
   portal.citizens.set('probe-a', citizen({ sub: 'probe-a', SoDinhDanh: '038190004521' }));
   portal.citizens.set('probe-b', citizen({ sub: 'probe-b', SoDinhDanh: '001090000001' }));
@@ -155,6 +155,20 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     await waitFor(() => p.agency.services.evaluations.get(code)?.state !== 'pending', 'the evaluation settled');
     return !p.portal.evaluations.has(code);
   },
+  'feedback-unanswered': async (p) => {
+    const sent = feedback();
+    expect((await p.post('/v1/feedback', sent)).status).toBe(202);
+    // Past the answer's due time: the reference's officials answer it in this pass.
+    p.agency.services.officials.runOnce(Date.now() + 24 * 3600_000);
+    return p.agency.services.feedback.get(sent.MaPhanAnh as string)!.TrangThai !== '3';
+  },
+  'feedback-accountability-missing': async (p) => {
+    const code = await p.submit();
+    expect((await p.post('/v1/feedback', feedback({ MaHoSo: code }))).status).toBe(202);
+    const view = await p.get(`/v1/dossiers/${code}`, { token: await p.portal.token({ SoDinhDanh: '038190004521' }) });
+    const item = view.body.feedback[0];
+    return !(item.NgayNhan && item.DonViXuLy && item.HanTraLoi);
+  },
   'tls-verification-off': async (p) => {
     await p.submit(); // reads discovery and the JWKS while the portal's certificate is right
     await p.portal.serveCertificateFor({ dns: ['dichvucong.example.vn'] });
@@ -188,7 +202,7 @@ async function probe(mutant: MutantName | undefined, name: MutantName): Promise<
   const extra = (await setup.env?.(at.pki)) ?? {};
   const env = at.agencyEnv({ DVC_STEP_INTERVAL_MS: '3600000', DVC_PUBLIC_LOOKUP_LIMIT: '3', ...extra, ...(mutant ? { DVC_MUTANT: mutant } : {}) });
   const agency = await startReferenceAgency(loadConfig(env), { sync: { baseBackoffMs: 20 } });
-  const writer = at === portal ? token : await at.token({ scope: 'agency.dossiers.write agency.payments.write' });
+  const writer = at === portal ? token : await at.token({ scope: 'agency.dossiers.write agency.payments.write agency.feedback.write' });
   const p: Probe = {
     agency,
     portal: at,

@@ -70,3 +70,19 @@ export function submission(over: Record<string, unknown> = {}): Record<string, u
 export async function json(res: Response | Promise<Response>): Promise<any> {
   return (await res).json();
 }
+
+let feedbackCounter = 0;
+/** A feedback as the portal forwards it (receiveFeedback). */
+export function feedback(over: Record<string, unknown> = {}): Record<string, unknown> {
+  feedbackCounter += 1;
+  return {
+    MaPhanAnh: `PA-20250702-${String(Date.now() % 10000).padStart(4, '0')}${feedbackCounter}`,
+    TieuDe: 'Chậm trả kết quả',
+    NoiDung: 'Hồ sơ của tôi chưa có kết quả.',
+    NguoiGui: 'Lê Thị Hồng Nhung',
+    NgayGui: '20250702091500',
+    MaCoQuanXuLy: '000.00.00.H56',
+    TrangThai: '1',
+    ...over,
+  };
+}
