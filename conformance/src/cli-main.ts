@@ -8,6 +8,7 @@ import { mergeReports } from './merge.js';
 import { defaultProgressMode, progressPrinter, type ProgressMode } from './progress.js';
 import { EXIT_CODES, exitCodeFor, type ConformanceReport } from './report.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
+import { parseResolveRule } from './harness/transport-client.js';
 import { parseShard } from './shard.js';
 import { runSuite } from './suite.js';
 import { TOOL } from './version.js';
@@ -20,6 +21,9 @@ export interface CliIo {
   isTTY?: boolean;
   cwd?: string;
 }
+
+/** Long enough to copy the onboarding variables and start a system by hand; CI starts it at once. */
+export const DEFAULT_WAIT_FOR_SYSTEM_S = 300;
 
 const EXITS = `Exit codes: 0 pass · 1 fail (a MUST failed or was flaky, or a waiver expired) · 2 inconclusive (a MUST could not be decided) · 64 usage error · 70 internal error.`;
 
@@ -59,6 +63,23 @@ ${EXITS}
   --sync-deadline <ms>  how long a status change may take to reach the portal in this run (default 30000)
   --step-interval <ms>  DVC_STEP_INTERVAL_MS given to a started system (default 100)
   --progress <mode>     tty | plain | none (default: tty on a terminal, plain in CI)
+
+Transport (DVC-TLS-001..003):
+  --plain-http          no TLS: the portal and a started system speak plain HTTP; the transport checks SKIP.
+                        Without it a run is HTTPS end to end: the suite's test PKI issues the portal's certificate
+                        and, with --start, the system's (DVC_TLS_CERT_FILE, DVC_TLS_KEY_FILE; DVC_PORTAL_CA_FILE to
+                        trust the portal) for its public host name, which the suite resolves to 127.0.0.1 itself
+  --public-host <name>  the started system's public host name (default from the agency code's province,
+                        e.g. dichvucong.thanhhoa.gov.vn for *.H56)
+  --ca <pem-file>       trust these CAs too when calling --target (repeatable; the system store and the
+                        run's test root are always trusted)
+  --resolve <h:p:addr>  connect to addr for host h, port p (like curl --resolve; repeatable; p may be *)
+
+Waiting for a --target system:
+  --onboarding-dir <dir>    write the onboarding files (credentials, certificates, onboarding.env) here and keep them
+  --wait-for-system <s>     after printing the onboarding variables, wait up to s seconds for the system to take a
+                            token from the suite's portal and answer 200 on /health (default ${DEFAULT_WAIT_FOR_SYSTEM_S};
+                            0 runs at once). A system not ready in time ends the run INCONCLUSIVE (exit 2)
 
 ${EXITS}
 `,
@@ -103,12 +124,12 @@ function formats(value: string[] | undefined): ReportFormat[] {
   return value as ReportFormat[];
 }
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
-function parse(args: string[], options: OptionSpec): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parse(args: string[], options: OptionSpec): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
     const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+    return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -139,6 +160,8 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     'agency-code': { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, config: { type: 'string' }, waivers: { type: 'string' },
     seed: { type: 'string' }, shard: { type: 'string' }, only: { type: 'string' }, concurrency: { type: 'string' }, 'no-rerun': { type: 'boolean' },
     'fail-on-uncovered': { type: 'boolean' }, 'sync-deadline': { type: 'string' }, 'step-interval': { type: 'string' }, progress: { type: 'string' },
+    'plain-http': { type: 'boolean' }, 'public-host': { type: 'string' }, ca: { type: 'string', multiple: true }, resolve: { type: 'string', multiple: true },
+    'onboarding-dir': { type: 'string' }, 'wait-for-system': { type: 'string' },
   });
   if (values.help) {
     io.stdout(HELP.run!);
@@ -167,6 +190,14 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
   const syncDeadlineMs = integer(pick('sync-deadline', 'syncDeadlineMs') as string | number | undefined, 'sync-deadline');
   const stepIntervalMs = integer(pick('step-interval', 'stepIntervalMs') as string | number | undefined, 'step-interval');
   const only = list(typeof v.only === 'string' ? v.only : config.only);
+  const plainHttp = v['plain-http'] === true || config.plainHttp === true;
+  const publicHost = pick('public-host', 'publicHost') as string | undefined;
+  if (publicHost !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(publicHost)) throw new UsageError(`--public-host must be a DNS host name such as dichvucong.thanhhoa.gov.vn; got "${publicHost}".`);
+  const caFiles = (values.ca as string[] | undefined) ?? config.ca;
+  const ca = caFiles ? await readCertificates(caFiles) : undefined;
+  const resolve = ((values.resolve as string[] | undefined) ?? config.resolve)?.map(parseResolveRule);
+  const onboardingDir = pick('onboarding-dir', 'onboardingDir') as string | undefined;
+  const waitForSystemS = start ? 0 : (integer(pick('wait-for-system', 'waitForSystemSeconds') as string | number | undefined, 'wait-for-system') ?? DEFAULT_WAIT_FOR_SYSTEM_S);
 
   io.stderr(`dvc-conformance ${TOOL.version}: ${profile}/${online}/${binding}, seed ${seed}${shard ? `, shard ${shard.index}/${shard.total}` : ''}\n`);
   const report = await runSuite({
@@ -183,9 +214,18 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     failOnUncovered: v['fail-on-uncovered'] === true || config.failOnUncovered === true,
     timing: { ...(syncDeadlineMs ? { syncDeadlineMs } : {}), ...(stepIntervalMs ? { stepIntervalMs } : {}) },
     ...(config.healthTimeoutMs ? { healthTimeoutMs: config.healthTimeoutMs } : {}),
+    ...(plainHttp ? { plainHttp } : {}),
+    ...(publicHost ? { publicHost } : {}),
+    ...(ca ? { ca } : {}),
+    ...(resolve ? { resolve } : {}),
+    ...(onboardingDir ? { onboardingDir } : {}),
+    ...(waitForSystemS > 0 ? { waitForSystemMs: waitForSystemS * 1000 } : {}),
     onProgress: progressPrinter(progress, io.stderr),
     onOnboarding: (vars) => {
-      if (!start) io.stderr(`The suite's portal is at ${vars.DVC_PORTAL_URL}; configure the system with:\n${Object.entries(vars).map(([k, val]) => `  ${k}=${val}`).join('\n')}\n`);
+      if (start) return;
+      io.stderr(`The suite's portal is at ${vars.DVC_PORTAL_URL}; configure the system with:\n${Object.entries(vars).map(([k, val]) => `  ${k}=${val}`).join('\n')}\n`);
+      if (onboardingDir) io.stderr(`(also in ${onboardingDir}/onboarding.env; DVC_DVCQG_PASSWORD is not written there)\n`);
+      if (waitForSystemS > 0) io.stderr(`Waiting up to ${waitForSystemS} s for the system to take a token from the portal and answer 200 on ${target}/health (--wait-for-system)…\n`);
     },
   });
   const written = await writeReports(report, out, fmts);
@@ -193,6 +233,19 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
   for (const reason of report.verdictReasons) io.stdout(`  - ${reason}\n`);
   io.stdout(`Reports: ${Object.values(written).join(', ')}\n`);
   return exitCodeFor(report.verdict);
+}
+
+async function readCertificates(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    const text = await readFile(path, 'utf8').catch((e: Error) => {
+      throw new UsageError(`--ca: cannot read ${path}: ${e.message}`);
+    });
+    const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (pems.length === 0) throw new UsageError(`--ca: ${path} holds no PEM certificate.`);
+    out.push(...pems);
+  }
+  return out;
 }
 
 async function commandMerge(args: string[], io: CliIo): Promise<number> {
@@ -297,7 +350,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`dvc-conformance: ${error.message} [${error.code}]\n`);
       return EXIT_CODES.usage;
     }
-    if (error instanceof ConformanceError && (error.code === 'ERR_SYSTEM_START_FAILED' || error.code === 'ERR_PORTAL_START_FAILED')) {
+    if (error instanceof ConformanceError && (error.code === 'ERR_SYSTEM_START_FAILED' || error.code === 'ERR_PORTAL_START_FAILED' || error.code === 'ERR_SYSTEM_NOT_READY')) {
       io.stderr(`dvc-conformance: ${error.message} [${error.code}]\n`);
       return EXIT_CODES.inconclusive;
     }

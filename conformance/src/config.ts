@@ -22,12 +22,21 @@ export interface RunConfig {
   syncDeadlineMs?: number;
   stepIntervalMs?: number;
   healthTimeoutMs?: number;
+  plainHttp?: boolean;
+  publicHost?: string;
+  /** PEM files of extra trust anchors (--ca). */
+  ca?: string[];
+  /** host:port:address rules (--resolve). */
+  resolve?: string[];
+  onboardingDir?: string;
+  waitForSystemSeconds?: number;
 }
 
 const KEYS: Record<keyof RunConfig, 'string' | 'number' | 'boolean' | 'string[]'> = {
   target: 'string', start: 'string', profile: 'string', online: 'string', binding: 'string', agencyCode: 'string',
   seed: 'number', shard: 'string', out: 'string', formats: 'string[]', waivers: 'string', concurrency: 'number',
   rerun: 'boolean', failOnUncovered: 'boolean', only: 'string[]', syncDeadlineMs: 'number', stepIntervalMs: 'number', healthTimeoutMs: 'number',
+  plainHttp: 'boolean', publicHost: 'string', ca: 'string[]', resolve: 'string[]', onboardingDir: 'string', waitForSystemSeconds: 'number',
 };
 
 /** Validates a parsed config document; unknown keys and wrong types are usage errors naming the key. */

@@ -41,7 +41,7 @@ describe('dvc-conformance run (exit codes)', () => {
 
   it('exits 2 (inconclusive, never a pass) when the target cannot be reached', async () => {
     const t = io();
-    const code = await runCli(['run', '--target', 'http://127.0.0.1:9', '--only', 'transport.health', '--out', join(dir, 'down'), '--format', 'json'], t.io);
+    const code = await runCli(['run', '--target', 'http://127.0.0.1:9', '--wait-for-system', '0', '--only', 'transport.health', '--out', join(dir, 'down'), '--format', 'json'], t.io);
     expect(code).toBe(2);
     const report = JSON.parse(await readFile(join(dir, 'down', 'report.json'), 'utf8'));
     expect(report.checks.find((c: { id: string }) => c.id === 'transport.health').outcome).toBe('INCONCLUSIVE');

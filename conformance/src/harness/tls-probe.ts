@@ -53,6 +53,8 @@ export function tlsProbe(o: TlsProbeOptions): Promise<TlsProbeResult> {
       ...(servername ? { servername } : {}),
       ...(o.ca ? { ca: [...o.ca] } : {}),
       rejectUnauthorized: false,
+      // The name is checked below, apart from the chain (else `authorized` would mix the two).
+      checkServerIdentity: () => undefined,
       ...(o.minVersion ? { minVersion: o.minVersion } : {}),
       ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
       ...(o.ciphers ? { ciphers: o.ciphers } : {}),
