@@ -1,41 +1,90 @@
-// `npm run bench`: a full province-profile run against the reference agency system, with
-// a baseline measured in the same process (plain GET /health round trips to the same
-// system), so the figures can be compared across machines.
+// `npm run bench`: full province-profile runs (rest, dvcqg) against the reference agency
+// system, with a baseline measured in the same process (plain GET /health round trips to the
+// same system), so the figures can be compared across machines. Both rates are printed —
+// over the checks phase and start to finish — and the targets are judged on each.
 import { performance } from 'node:perf_hooks';
 import { createTestPki } from '@dvc-kit/signature';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { DEFAULT_TIMING, runSuite } from '../src/suite.js';
 import { startEnvironment } from '../src/harness/environment.js';
+import { DEFAULT_CONCURRENCY } from '../src/runner.js';
 import { referenceAgencyCommand } from '../test/reference-agency.js';
 
+const TARGET_RATE = 100;
+const TARGET_SECONDS = 60;
 const start = referenceAgencyCommand();
 const pki = await createTestPki({ serve: true });
 
-// Baseline: round trips per second to the started system's health endpoint.
+// Baseline: sequential round trips per second to the started system's health endpoint.
 const env = await startEnvironment({ scope: { profile: 'province', online: 'full', binding: 'rest' }, seed: 1, agencyCode: '000.00.00.H56', start, timing: DEFAULT_TIMING, pki });
+const dispatcher = (env.env as { transport?: { dispatcher: Dispatcher } }).transport?.dispatcher;
 let n = 0;
 const t0 = performance.now();
 while (performance.now() - t0 < 2000) {
-  const res = await request(`${env.env.target}/health`);
+  const res = await request(`${env.env.target}/health`, dispatcher ? { dispatcher } : {});
   await res.body.text();
   n++;
 }
 const healthPerSecond = n / ((performance.now() - t0) / 1000);
 await env.close();
 
-const runs: { seconds: number; checks: number; perSecond: number; verdict: string }[] = [];
+interface Run {
+  name: string;
+  startupS: number;
+  phaseS: number;
+  totalS: number;
+  checks: number;
+  verdict: string;
+  longest: { id: string; ms: number }[];
+}
+
+const runs: Run[] = [];
 for (const binding of ['rest', 'dvcqg'] as const) {
-  const t = performance.now();
-  const report = await runSuite({ scope: { profile: 'province', online: 'full', binding }, start, seed: 42, pki });
-  const seconds = (performance.now() - t) / 1000;
-  const executed = report.checks.filter((c) => c.outcome !== 'SKIP').length;
-  runs.push({ seconds, checks: executed, perSecond: executed / seconds, verdict: report.verdict });
-  console.log(`province/full/${binding}: ${executed} checks (${report.requirements.filter((r) => r.inScope && r.covered).length} requirements covered) in ${seconds.toFixed(1)} s, start to finish = ${(executed / seconds).toFixed(2)} checks/s, verdict ${report.verdict}`);
+  const began = performance.now();
+  let phaseStart = 0;
+  let phaseEnd = 0;
+  const report = await runSuite({
+    scope: { profile: 'province', online: 'full', binding },
+    start,
+    seed: 42,
+    pki,
+    onProgress: (e) => {
+      if (e.type === 'start') phaseStart = performance.now();
+      else phaseEnd = performance.now();
+    },
+  });
+  const finished = performance.now();
+  const ran = report.checks.filter((c) => c.outcome !== 'SKIP');
+  runs.push({
+    name: `province/full/${binding}`,
+    startupS: (phaseStart - began) / 1000,
+    phaseS: (phaseEnd - phaseStart) / 1000,
+    totalS: (finished - began) / 1000,
+    checks: ran.length,
+    verdict: report.verdict,
+    longest: [...ran].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5).map((c) => ({ id: c.id, ms: c.durationMs })),
+  });
 }
 await pki.close();
 
-const best = Math.max(...runs.map((r) => r.perSecond));
-console.log(`baseline: ${healthPerSecond.toFixed(0)} GET /health round trips/s to the same system`);
-console.log(`ratio checks/s ÷ health round trips/s: ${(best / healthPerSecond).toFixed(4)}`);
-console.log(`target ≥ 100 checks/s: ${best >= 100 ? 'met' : `NOT met (${best.toFixed(2)} checks/s: each check drives real lifecycles with signed, revocation-checked messages and waits for the system's pushes)`}`);
-console.log(`target whole province profile < 60 s: ${runs.every((r) => r.seconds < 60) ? 'met' : 'NOT met'} (${runs.map((r) => `${r.seconds.toFixed(1)} s`).join(', ')})`);
+const f1 = (x: number) => x.toFixed(1);
+console.log(`concurrency ${DEFAULT_CONCURRENCY} (default); baseline ${healthPerSecond.toFixed(0)} GET /health round trips/s to the same system (sequential)`);
+for (const r of runs) {
+  const phaseRate = r.checks / r.phaseS;
+  const totalRate = r.checks / r.totalS;
+  console.log(`\n${r.name}: ${r.checks} checks run, verdict ${r.verdict}`);
+  console.log(`  environment start (PKI, portal, system, preflight): ${f1(r.startupS)} s`);
+  console.log(`  checks phase: ${f1(r.phaseS)} s → ${f1(phaseRate)} checks/s (ratio to the baseline ${(phaseRate / healthPerSecond).toFixed(4)})`);
+  console.log(`  start to finish (incl. start and stop): ${f1(r.totalS)} s → ${f1(totalRate)} checks/s (ratio ${(totalRate / healthPerSecond).toFixed(4)})`);
+  console.log(`  five longest checks (the critical path): ${r.longest.map((c) => `${c.id} ${(c.ms / 1000).toFixed(2)} s`).join(', ')}`);
+}
+
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+const phaseMet = runs.every((r) => r.checks / r.phaseS >= TARGET_RATE);
+const totalMet = runs.every((r) => r.checks / r.totalS >= TARGET_RATE);
+console.log(`\ntarget ≥ ${TARGET_RATE} checks/s: over the checks phase ${verdict(phaseMet)} (${runs.map((r) => f1(r.checks / r.phaseS)).join(', ')}); start to finish ${verdict(totalMet)} (${runs.map((r) => f1(r.checks / r.totalS)).join(', ')})`);
+console.log(`target whole province profile < ${TARGET_SECONDS} s (start to finish): ${verdict(runs.every((r) => r.totalS < TARGET_SECONDS))} (${runs.map((r) => `${r.name} ${f1(r.totalS)} s`).join(', ')})`);
+if (!phaseMet) {
+  const slowest = runs.flatMap((r) => r.longest.slice(0, 1).map((c) => ({ ...c, run: r.name }))).sort((a, b) => b.ms - a.ms)[0];
+  console.log(`why not: a checks phase is no shorter than its longest check (${slowest ? `${slowest.id} ${f1(slowest.ms / 1000)} s in ${slowest.run}` : 'none'}; the Retry-After check alone needs ≥ 2 s, the wait the standard's verification names), and a check is a scenario — signed dossiers, revocation-checked chains, waiting for the system's pushes — not one request`);
+}
