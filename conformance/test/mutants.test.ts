@@ -35,6 +35,10 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'errors-as-500': 'DVC-ERR-001',
   'stack-trace-leak': 'DVC-ERR-005',
   'public-lookup-unlimited': 'DVC-RATE-004',
+  'account-linked-by-name': 'DVC-SSO-006',
+  'evaluation-not-forwarded': 'DVC-EVAL-001',
+  'feedback-unanswered': 'DVC-FBK-003',
+  'feedback-accountability-missing': 'DVC-FBK-003',
 };
 
 const names = Object.keys(MUTANTS) as MutantName[];
