@@ -257,7 +257,8 @@ export const securityChecks: Check[] = [
       const procedure = await pickProcedure(ctx, { fees: false });
       const { MaHoSo } = await receive(ctx, { procedure });
       await portalRecord(ctx, MaHoSo, () => true);
-      const tokenCalls = ctx.env.portal.requests().filter((r) => r.path.endsWith('/oauth2/token'));
+      // The system's own tokens: a citizen's sign-on (authorization_code, other checks) is not this requirement.
+      const tokenCalls = ctx.env.portal.requests().filter((r) => r.path.endsWith('/oauth2/token') && new URLSearchParams(r.rawBody).get('grant_type') !== 'authorization_code');
       ctx.require(tokenCalls.length > 0, { requirements: ['DVC-AUTH-001'], message: 'The system requested an access token from the portal before pushing', expected: '≥ 1 POST /oauth2/token', found: 'none' });
       const jtis: string[] = [];
       for (const call of tokenCalls.slice(0, 5)) {
