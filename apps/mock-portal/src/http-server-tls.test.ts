@@ -73,11 +73,15 @@ describe('the mock portal over HTTPS', () => {
       const fresh = new Agent({ connect: { ca: pki.trustAnchors } });
       await expect(request(`${portal.url}/.well-known/jwks.json`, { dispatcher: fresh })).rejects.toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
       await fresh.close();
+      const heard: number[] = [];
+      const unsubscribe = portal.tls!.subscribe((f) => heard.push(f.remotePort ?? 0));
       const raw = await handshake({ servername: 'localhost' });
       expect(raw).toMatchObject({ error: 'ERR_TLS_CERT_ALTNAME_INVALID' });
       await expect.poll(() => portal.tls!.handshakeFailures.length).toBeGreaterThanOrEqual(before + 2);
       const failure = portal.tls!.handshakeFailures.at(-1)!;
       expect(failure.remotePort).toBe(raw.localPort);
+      await expect.poll(() => heard).toContain(raw.localPort);
+      unsubscribe();
       expect(failure.remoteAddress).toMatch(/127\.0\.0\.1/);
       expect(failure.at).toBeLessThanOrEqual(Date.now());
       expect(portal.journal.raw().length).toBe(journalBefore);

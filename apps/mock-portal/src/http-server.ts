@@ -109,6 +109,8 @@ export interface PortalTls {
   setCertificate(certificate: PortalCertificate): void;
   /** Oldest first, at most the last 1000. */
   readonly handshakeFailures: readonly TlsHandshakeFailure[];
+  /** Calls `listener` after each failure is recorded (to wait without polling); returns the unsubscribe. */
+  subscribe(listener: (failure: TlsHandshakeFailure) => void): () => void;
 }
 
 const MAX_FAILURES = 1000;
@@ -126,9 +128,11 @@ export function createPortalTlsServer(handle: PortalHandler, options: PortalTlsO
     },
   );
   const failures: TlsHandshakeFailure[] = [];
+  const listeners = new Set<(failure: TlsHandshakeFailure) => void>();
   const record = (f: TlsHandshakeFailure) => {
     failures.push(f);
     if (failures.length > MAX_FAILURES) failures.splice(0, failures.length - MAX_FAILURES);
+    for (const l of listeners) l(f);
   };
   // A socket destroyed mid-handshake has lost its address: keep it from when the TCP connection came.
   const peers = new WeakMap<Socket, { remoteAddress?: string; remotePort?: number }>();
@@ -154,6 +158,10 @@ export function createPortalTlsServer(handle: PortalHandler, options: PortalTlsO
       },
       get handshakeFailures() {
         return failures;
+      },
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
       },
     },
   };
