@@ -39,6 +39,10 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'evaluation-not-forwarded': 'DVC-EVAL-001',
   'feedback-unanswered': 'DVC-FBK-003',
   'feedback-accountability-missing': 'DVC-FBK-003',
+  // The system talks to a portal whose certificate names another host / chains to an unknown root.
+  'tls-verification-off': 'DVC-TLS-002',
+  // The system also accepts TLS 1.0 and 1.1 handshakes.
+  'tls-old-versions': 'DVC-TLS-001',
 };
 
 const names = Object.keys(MUTANTS) as MutantName[];
