@@ -73,6 +73,8 @@ const MIGRATIONS: string[] = [
    );
    ALTER TABLE feedback ADD COLUMN answer_due INTEGER;
    CREATE INDEX dossiers_created ON dossiers (created_at, code);`,
+  // The push queue is read on every wakeup: the head of each dossier's queue by index, not by scan.
+  `CREATE INDEX outbox_code_pending ON outbox (code, state, id);`,
 ];
 
 /** Opens (creating if needed) the system's SQLite database in `dataDir` and migrates it. */

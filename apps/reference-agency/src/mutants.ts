@@ -35,6 +35,7 @@ export const MUTANTS = {
   'evaluation-not-forwarded': "The owner's evaluation is answered 201 but never sent to the national portal.",
   'feedback-unanswered': 'Feedback is recorded but the officials never answer it.',
   'feedback-accountability-missing': 'The authenticated lookup lists feedback without NgayNhan, DonViXuLy and HanTraLoi.',
+  'retry-after-ignored': 'A 429 from the portal is retried after 200 ms whatever its Retry-After says.',
   'tls-verification-off': "The portal's TLS certificate is not verified (any certificate, any host name).",
   'tls-old-versions': 'HTTPS also accepts TLS 1.0 and 1.1.',
 } as const satisfies Record<string, string>;

@@ -58,9 +58,14 @@ export class Outbox {
     });
   }
 
-  /** When the next pending push falls due, if any. */
+  /** When the next push that may go falls due (the oldest pending push of each dossier), if any. */
   nextDueAt(): number | undefined {
-    const row = this.#db.prepare(`SELECT MIN(due_at) AS d FROM outbox WHERE state = 'pending'`).get() as { d: number | null };
+    const row = this.#db
+      .prepare(
+        `SELECT MIN(o.due_at) AS d FROM outbox o
+         WHERE o.state = 'pending' AND o.id = (SELECT MIN(id) FROM outbox p WHERE p.code = o.code AND p.state = 'pending')`,
+      )
+      .get() as { d: number | null };
     return row.d ?? undefined;
   }
 

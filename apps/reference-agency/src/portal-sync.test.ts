@@ -10,6 +10,8 @@ import { MessageSigner } from './message-signature.js';
 import { noMutant } from './mutants.js';
 import { Outbox } from './outbox.js';
 import { clientPusher, PortalSync } from './portal-sync.js';
+import { Wakeup } from './wakeup.js';
+import { waitFor } from '../test/support/http.js';
 
 let portal: FakePortal;
 let config: AgencyConfig;
@@ -25,14 +27,15 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(): { db: Db; store: DossierStore; outbox: Outbox; sync: PortalSync } {
+function setup(options: { maxSleepMs?: number } = {}): { db: Db; store: DossierStore; outbox: Outbox; sync: PortalSync } {
   const dir = mkdtempSync(join(tmpdir(), 'ra-sync-'));
   dirs.push(dir);
   const db = openDatabase(dir);
-  const store = new DossierStore(db, { mutant: noMutant, installId: dir.slice(-6) });
+  const wakeup = new Wakeup();
+  const store = new DossierStore(db, { mutant: noMutant, installId: dir.slice(-6), wakeup });
   const outbox = new Outbox(db);
   const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: 'soft-fail', mutant: noMutant });
-  const sync = new PortalSync(outbox, store, clientPusher(config, signer, noMutant), false, { baseBackoffMs: 20, maxBackoffMs: 100 });
+  const sync = new PortalSync(outbox, store, clientPusher(config, signer, noMutant), false, { baseBackoffMs: 20, maxBackoffMs: 100, wakeup, ...options });
   return { db, store, outbox, sync };
 }
 
@@ -89,6 +92,48 @@ describe('PortalSync (rest)', () => {
     portal.faults = { count: 1, status: 401 };
     await drain(sync, outbox, code);
     expect(outbox.entries(code)[0]).toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+});
+
+describe('PortalSync scheduling', () => {
+  it('pushes a change as soon as it is queued, without polling', async () => {
+    const { store, outbox, sync } = setup({ maxSleepMs: 60_000 });
+    sync.start();
+    try {
+      // Asleep for up to a minute: only the store's wakeup can get this one out in time.
+      await new Promise((r) => setTimeout(r, 20));
+      const code = receive(store, '000.00.15.H56');
+      await waitFor(() => outbox.entries(code)[0]!.state === 'delivered', 'the push delivered', 10_000);
+    } finally {
+      await sync.stop();
+    }
+  });
+
+  it("does not hold up other dossiers while one waits out its 503's Retry-After", async () => {
+    const { store, outbox, sync } = setup();
+    const a = receive(store, '000.00.16.H56');
+    portal.faults = { count: 1, status: 503, retryAfter: '30' };
+    await sync.runOnce();
+    portal.faults = { count: 0, status: 503 };
+    expect(outbox.entries(a)[0]).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(outbox.entries(a)[0]!.dueAt - Date.now()).toBeGreaterThan(20_000);
+    const b = receive(store, '000.00.17.H56');
+    await sync.runOnce();
+    expect(outbox.entries(b)[0]!.state).toBe('delivered');
+    expect(outbox.entries(a)[0]!.state).toBe('pending');
+  });
+
+  it("holds every dossier's push while a 429's Retry-After runs (the portal throttles the system)", async () => {
+    const { store, outbox, sync } = setup();
+    const a = receive(store, '000.00.18.H56');
+    portal.faults = { count: 1, status: 429, retryAfter: '30' };
+    await sync.runOnce();
+    portal.faults = { count: 0, status: 503 };
+    expect(outbox.entries(a)[0]!.dueAt - Date.now()).toBeGreaterThan(20_000);
+    const b = receive(store, '000.00.19.H56');
+    await sync.runOnce();
+    expect(outbox.entries(b)[0]).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(portal.calls.some((c) => c.path.includes(b))).toBe(false);
   });
 });
 

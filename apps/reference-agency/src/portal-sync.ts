@@ -10,11 +10,12 @@ import type { FeedbackStore } from './feedback.js';
 import type { Mutant } from './mutants.js';
 import type { MessageSigner } from './message-signature.js';
 import type { Outbox, QueuedPush } from './outbox.js';
+import type { Wakeup } from './wakeup.js';
 
 /** The result of one push attempt. */
 export type PushOutcome =
   | { ok: true }
-  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number; throttled?: boolean };
 
 /** Sends one queued change to the national portal in the configured binding. */
 export interface PortalPusher {
@@ -37,6 +38,7 @@ export function outcomeOf(error: unknown): PushOutcome {
       retryable: transient,
       error: `${error.request?.operationId ?? 'call'} answered ${error.dvcqgErrorCode !== undefined ? `error_code "${error.dvcqgErrorCode}"` : `HTTP ${error.status}`}${detail ? `: ${detail}` : ''}`,
       ...(error.retryAfterSeconds !== undefined ? { retryAfterMs: error.retryAfterSeconds * 1000 } : {}),
+      ...(error.status === 429 ? { throttled: true } : {}),
     };
   }
   if (error instanceof ClientError && !(error instanceof NetworkError || error instanceof TimeoutError || error instanceof ClientAuthError)) {
@@ -45,8 +47,6 @@ export function outcomeOf(error: unknown): PushOutcome {
   // Network, timeout, the token endpoint or the gateway login being down: try again later.
   return { ok: false, retryable: true, error: (error as Error)?.message ?? String(error) };
 }
-
-const RETRY_AFTER_IGNORED = (_m: Mutant) => false; // step 6
 
 /** The X-DVC-Signature signer the client uses (the events-* mutants corrupt it here). */
 function clientSigner(signer: MessageSigner): (body: unknown) => Promise<string> {
@@ -81,9 +81,10 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
       binding,
       auth,
       signer: clientSigner(signer),
-      // Short in-process retries (a Retry-After up to 2 s is honoured here); the outbox retries for as long as it takes.
+      // Short in-process retries for blips; whatever the portal asks to wait longer for (Retry-After > 250 ms) is
+      // left to the outbox, which retries for as long as it takes and, on a 429, holds every dossier's push.
       // The retry-after-ignored mutant leaves every retry to the outbox, which then ignores Retry-After.
-      retries: RETRY_AFTER_IGNORED(mutant) ? 0 : { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 2000 },
+      retries: mutant.is('retry-after-ignored') ? 0 : { maxRetries: 2, baseDelayMs: 50, maxDelayMs: 250 },
       timeoutMs: 15_000,
       userAgent: `dvc-reference-agency/${config.agencyCode}`,
       ...(binding === 'dvcqg' ? { dvcqg: { agencyCode: config.agencyCode, isUpdating: 'lookup' as const } } : {}),
@@ -149,18 +150,26 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
 }
 
 export interface SyncOptions {
-  /** How often the queue is looked at (default 200 ms). */
-  pollMs?: number;
+  /** The longest the queue sleeps without looking (default 5 000); wakeups and due times drive it. */
+  maxSleepMs?: number;
   /** First retry delay; doubles each attempt up to maxBackoffMs (default 1 000). */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Dossiers pushed at the same time (default 16); one dossier's changes always go one at a time, in order. */
+  maxInFlight?: number;
   log?: (line: string) => void;
 }
 
+/** The retry-after-ignored mutant retries a 429 this soon, whatever the portal said. */
+const IGNORED_RETRY_AFTER_MS = 200;
+
 /**
- * Works through the outbox: pushes each due change, oldest first per dossier; retries
- * transient failures with jittered exponential backoff (honouring Retry-After), and sets
- * aside changes the portal refuses for good (logged, kept in the outbox as failed).
+ * Works through the outbox: pushes each change as soon as it is queued (woken by the store,
+ * no polling), oldest first per dossier, several dossiers at once; retries transient failures
+ * with jittered exponential backoff per dossier, so one dossier's trouble does not hold up the
+ * others. A 429 is the portal throttling this system on that endpoint: every dossier push
+ * waits out its Retry-After. Changes the portal refuses for good are set aside (logged, kept
+ * in the outbox as failed).
  */
 export class PortalSync {
   readonly #outbox: Outbox;
@@ -168,52 +177,132 @@ export class PortalSync {
   readonly #pusher: PortalPusher;
   readonly #options: Required<Omit<SyncOptions, 'log'>> & Pick<SyncOptions, 'log'>;
   readonly #dropOnFailure: boolean;
+  readonly #mutant: Mutant | undefined;
+  readonly #wakeup: Wakeup | undefined;
+  readonly #feedback: FeedbackStore | undefined;
+  readonly #evaluations: EvaluationStore | undefined;
+  /** Dossiers with a push on the wire. */
+  readonly #inFlight = new Set<string>();
+  readonly #active = new Set<Promise<void>>();
+  #answersBusy = false;
+  #evaluationsBusy = false;
+  /** Until when the portal asked (429 + Retry-After) that no dossier be pushed. */
+  #pausedUntil = 0;
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #stopped = false;
-
-  #feedback: FeedbackStore | undefined;
-  #evaluations: EvaluationStore | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #stopped = true;
 
   constructor(
     outbox: Outbox,
     store: DossierStore,
     pusher: PortalPusher,
     dropOnFailure: boolean,
-    options: SyncOptions & { feedback?: FeedbackStore; evaluations?: EvaluationStore } = {},
+    options: SyncOptions & { feedback?: FeedbackStore; evaluations?: EvaluationStore; wakeup?: Wakeup; mutant?: Mutant } = {},
   ) {
     this.#feedback = options.feedback;
     this.#evaluations = options.evaluations;
+    this.#wakeup = options.wakeup;
+    this.#mutant = options.mutant;
     this.#outbox = outbox;
     this.#store = store;
     this.#pusher = pusher;
     this.#dropOnFailure = dropOnFailure;
-    this.#options = { pollMs: options.pollMs ?? 200, baseBackoffMs: options.baseBackoffMs ?? 1000, maxBackoffMs: options.maxBackoffMs ?? 60_000, log: options.log };
+    this.#options = {
+      maxSleepMs: options.maxSleepMs ?? 5000,
+      baseBackoffMs: options.baseBackoffMs ?? 1000,
+      maxBackoffMs: options.maxBackoffMs ?? 60_000,
+      maxInFlight: options.maxInFlight ?? 16,
+      log: options.log,
+    };
   }
 
   start(): void {
     this.#stopped = false;
-    this.#timer = setInterval(() => void this.runOnce(), this.#options.pollMs);
-    this.#timer.unref();
+    this.#unsubscribe = this.#wakeup?.on(() => this.#dispatch());
+    this.#dispatch();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#running;
+    this.#unsubscribe?.();
+    if (this.#timer) clearTimeout(this.#timer);
+    await Promise.all([...this.#active]);
   }
 
-  /** One pass over what is due (also what the timer calls). */
-  runOnce(): Promise<void> {
-    this.#running ??= this.#pass().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+  /** Starts what is due and waits until those pushes are settled (tests; the timer and wakeups do this on their own). */
+  async runOnce(): Promise<void> {
+    const stopped = this.#stopped;
+    this.#stopped = false;
+    try {
+      this.#dispatch(false);
+      await Promise.all([...this.#active]);
+    } finally {
+      this.#stopped = stopped;
+    }
   }
 
-  async #pass(): Promise<void> {
-    const due = this.#outbox.due(Date.now());
-    await Promise.all([...due.map((entry) => this.#deliver(entry)), this.#deliverAnswers(), this.#deliverEvaluations()]);
+  #track(work: Promise<void>, after: () => void): void {
+    const p = work
+      .catch((error: unknown) => this.#options.log?.(`push failed unexpectedly: ${(error as Error)?.stack ?? String(error)}`))
+      .finally(() => {
+        this.#active.delete(p);
+        after();
+      });
+    this.#active.add(p);
+  }
+
+  /** Starts every due push whose dossier is not already on the wire, then sleeps until the next due time. */
+  #dispatch(reschedule = true): void {
+    if (this.#stopped) return;
+    const now = Date.now();
+    const again = () => {
+      if (reschedule) this.#dispatch();
+    };
+    if (now >= this.#pausedUntil) {
+      const room = this.#options.maxInFlight - this.#inFlight.size;
+      if (room > 0) {
+        for (const entry of this.#outbox.due(now, room + this.#inFlight.size)) {
+          if (this.#inFlight.has(entry.code) || this.#inFlight.size >= this.#options.maxInFlight) continue;
+          this.#inFlight.add(entry.code);
+          this.#track(this.#deliver(entry), () => {
+            this.#inFlight.delete(entry.code);
+            again();
+          });
+        }
+      }
+    }
+    if (!this.#answersBusy && this.#feedback && (this.#feedback.nextPushDueAt() ?? Infinity) <= now) {
+      this.#answersBusy = true;
+      this.#track(this.#deliverAnswers(), () => {
+        this.#answersBusy = false;
+        again();
+      });
+    }
+    if (!this.#evaluationsBusy && this.#evaluations && (this.#evaluations.nextDueAt() ?? Infinity) <= now) {
+      this.#evaluationsBusy = true;
+      this.#track(this.#deliverEvaluations(), () => {
+        this.#evaluationsBusy = false;
+        again();
+      });
+    }
+    if (reschedule) this.#schedule(now);
+  }
+
+  /** The timer for the next due time; what is due now but busy is picked up when the busy push settles. */
+  #schedule(now: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    const later = (t: number | undefined) => (t !== undefined && t > now ? t : Infinity);
+    const pushes = now < this.#pausedUntil ? this.#pausedUntil : later(this.#outbox.nextDueAt());
+    const next = Math.min(pushes, later(this.#feedback?.nextPushDueAt()), later(this.#evaluations?.nextDueAt()));
+    const delay = Math.min(this.#options.maxSleepMs, Math.max(0, next - now));
+    this.#timer = setTimeout(() => this.#dispatch(), delay);
+    this.#timer.unref();
+  }
+
+  /** How long until the retry: Retry-After honoured, else jittered exponential backoff. */
+  #retryIn(attempts: number, outcome: PushOutcome & { ok: false }): number {
+    if (outcome.throttled && this.#mutant?.is('retry-after-ignored')) return IGNORED_RETRY_AFTER_MS;
+    return this.#backoff(attempts, outcome.retryAfterMs);
   }
 
   /** Due evaluations go in one batch; its key names the batch's dossiers, so a resend is the same request. */
@@ -228,7 +317,7 @@ export class PortalSync {
     const outcome: PushOutcome = await send(due.map((d) => d.evaluation), key).catch((e: unknown): PushOutcome => ({ ok: false, retryable: true, error: String(e) }));
     if (outcome.ok) evaluations.settle(codes, { state: 'delivered' });
     else if (!outcome.retryable) evaluations.settle(codes, { state: 'failed' }, outcome.error);
-    else evaluations.settle(codes, { state: 'pending', dueAt: Date.now() + this.#backoff(Math.max(...due.map((d) => d.attempts)), outcome.retryAfterMs) }, outcome.error);
+    else evaluations.settle(codes, { state: 'pending', dueAt: Date.now() + this.#retryIn(Math.max(...due.map((d) => d.attempts)), outcome) }, outcome.error);
   }
 
   async #deliverAnswers(): Promise<void> {
@@ -240,7 +329,7 @@ export class PortalSync {
       const outcome: PushOutcome = await send(item.id, item.answer, `fbk:${item.id}`).catch((e: unknown): PushOutcome => ({ ok: false, retryable: true, error: String(e) }));
       if (outcome.ok) feedback.answerPushed(item.id, { state: 'delivered' });
       else if (!outcome.retryable) feedback.answerPushed(item.id, { state: 'failed' }, outcome.error);
-      else feedback.answerPushed(item.id, { state: 'pending', dueAt: Date.now() + this.#backoff(item.attempts, outcome.retryAfterMs) }, outcome.error);
+      else feedback.answerPushed(item.id, { state: 'pending', dueAt: Date.now() + this.#retryIn(item.attempts, outcome) }, outcome.error);
     }
   }
 
@@ -270,6 +359,9 @@ export class PortalSync {
       this.#outbox.failed(entry.id, outcome.error);
       return;
     }
-    this.#outbox.retry(entry.id, Date.now() + this.#backoff(entry.attempts, outcome.retryAfterMs), outcome.error);
+    const wait = this.#retryIn(entry.attempts, outcome);
+    // 429: the portal throttles this system on the endpoint, so every dossier waits; other failures hold up only this dossier.
+    if (outcome.throttled && !this.#mutant?.is('retry-after-ignored')) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + wait);
+    this.#outbox.retry(entry.id, Date.now() + wait, outcome.error);
   }
 }

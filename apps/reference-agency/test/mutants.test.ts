@@ -169,6 +169,17 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     const item = view.body.feedback[0];
     return !(item.NgayNhan && item.DonViXuLy && item.HanTraLoi);
   },
+  'retry-after-ignored': async (p) => {
+    // The first push is answered 429 with Retry-After: 30.
+    p.portal.faults = { count: 1, status: 429, retryAfter: '30' };
+    try {
+      const code = await p.submit();
+      const entry = await waitFor(() => p.agency.services.outbox.entries(code).find((e) => e.attempts > 0), 'the throttled attempt');
+      return entry.state === 'delivered' || entry.dueAt - Date.now() < 20_000;
+    } finally {
+      p.portal.faults = { count: 0, status: 503 };
+    }
+  },
   'tls-verification-off': async (p) => {
     await p.submit(); // reads discovery and the JWKS while the portal's certificate is right
     await p.portal.serveCertificateFor({ dns: ['dichvucong.example.vn'] });
