@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -105,7 +106,7 @@ export interface TlsHandshakeFailure {
 
 /** Runtime control of an HTTPS portal: the served certificate, and the handshakes it saw fail. */
 export interface PortalTls {
-  /** Serves another certificate to new connections (existing ones keep theirs). */
+  /** Serves another certificate to new connections (existing ones keep theirs; earlier sessions cannot be resumed). */
   setCertificate(certificate: PortalCertificate): void;
   /** Oldest first, at most the last 1000. */
   readonly handshakeFailures: readonly TlsHandshakeFailure[];
@@ -155,6 +156,9 @@ export function createPortalTlsServer(handle: PortalHandler, options: PortalTlsO
     tls: {
       setCertificate(certificate) {
         server.setSecureContext({ cert: pem(certificate.cert), key: certificate.key, minVersion: options.minVersion ?? 'TLSv1.2', ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}) });
+        // New ticket keys too: setSecureContext keeps the old ones, and a client resuming a session
+        // made under the previous certificate would never see the new one.
+        server.setTicketKeys(randomBytes(48));
       },
       get handshakeFailures() {
         return failures;

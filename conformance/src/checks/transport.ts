@@ -118,7 +118,7 @@ async function refusedWhileServed(ctx: Ctx, wrong: { cert: string[]; key: string
     ctx.verify(sent.length === 0, {
       message: `No request of the system reaches the portal while it serves ${what}`,
       expected: 'no request in the portal journal',
-      found: sent.length === 0 ? 'none' : sent.map((r) => `${r.method} ${r.path} → ${r.status}`).slice(0, 5).join('; '),
+      found: sent.length === 0 ? 'none' : sent.map((r) => `${r.method} ${r.path} → ${r.status} (${r.at - swappedAt} ms after the swap)`).slice(0, 5).join('; '),
       evidence: sent.slice(0, 3).map((r) => ctx.observe({ label: `sent to a portal serving ${what}`, method: r.method, url: `${ctx.env.portal.url}${r.path}`, requestHeaders: r.headers, requestBody: r.rawBody, status: r.status, responseHeaders: r.responseHeaders, responseBody: r.responseBody, at: r.at })),
     });
     ctx.verify(ctx.env.portal.dossier(MaHoSo) === undefined, { message: `Dossier ${MaHoSo} did not reach the portal while it served ${what}`, expected: 'not at the portal', found: ctx.env.portal.dossier(MaHoSo) ? 'at the portal' : 'not at the portal' });
