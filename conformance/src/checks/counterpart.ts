@@ -205,7 +205,9 @@ export const counterpartChecks: Check[] = [
       const template = await syncedAt(ctx, (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) })).MaHoSo, ['2', '4', '5', '9', '10']);
       // A code of the system's agency dated 2020-01-01, a day the system under test numbers nothing on now.
       const MaHoSo = `${c.agencyCode}-200101-${ctx.random.digits(4)}`;
-      const { GhiChu: _reason, DanhSachHoSoBoSung: _requests, ...rest } = template.dossier;
+      // Received on the code's day too, so this portal-only dossier is not counted in this month's statistics.
+      const { GhiChu: _reason, DanhSachHoSoBoSung: _requests, ...copied } = template.dossier;
+      const rest = { ...copied, NgayTiepNhan: '20200101080000' };
       const put = async (dossier: Record<string, unknown>, label: string) => {
         const signature = await signMessage(dossier, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
         return ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body: dossier, label });
