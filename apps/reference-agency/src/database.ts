@@ -86,6 +86,15 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Statements are compiled once per SQL text: the push queue and the officials run the same few queries on every wakeup.
+  // (Only run/get/all are used, never iterate, so a cached statement is never in use twice at once.)
+  const compile = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) statements.set(sql, (stmt = compile(sql)));
+    return stmt;
+  }) as typeof db.prepare;
   const version = db.pragma('user_version', { simple: true }) as number;
   for (let i = version; i < MIGRATIONS.length; i++) {
     db.transaction(() => {

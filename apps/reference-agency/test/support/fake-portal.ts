@@ -5,7 +5,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestPki, signMessage, verifyMessage, type TestParty, type TestPki } from '@dvc-kit/signature';
+import { createTestPki, RevocationCache, signMessage, verifyMessage, type TestParty, type TestPki } from '@dvc-kit/signature';
 import { isLegalTransition, type Dossier, type DossierStatus, type ProcessingStep, type UserInfo } from '@dvc-kit/spec';
 import { validateRequest } from '@dvc-kit/validators';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -42,6 +42,8 @@ export class FakePortal {
   #server!: Server | HttpsServer;
   #keys!: { privateKey: CryptoKey; publicKey: CryptoKey; jwk: JWK };
   #sessions = new Set<string>();
+  /** CRL/OCSP answers reused for the portal's life, as a real portal caches them (the agency's push figures are not the test PKI's). */
+  readonly #revocationCache = new RevocationCache();
   pki!: TestPki;
   /** The portal's own signing party (signs what it sends the agency). */
   portalParty!: TestParty;
@@ -185,7 +187,7 @@ export class FakePortal {
     let signature: PortalCall['signature'] = 'missing';
     const sigHeader = req.headers['x-dvc-signature'];
     if (typeof sigHeader === 'string' && body !== undefined) {
-      const report = await verifyMessage(sigHeader, body, { trustAnchors: this.pki.trustAnchors, revocation: { mode: 'soft-fail' } });
+      const report = await verifyMessage(sigHeader, body, { trustAnchors: this.pki.trustAnchors, revocation: { mode: 'soft-fail', cache: this.#revocationCache } });
       signature = report.indication === 'TOTAL_PASSED' ? 'valid' : 'invalid';
     }
 
