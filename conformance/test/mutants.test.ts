@@ -3,6 +3,7 @@ import { MUTANTS, type MutantName } from '@dvc-kit/reference-agency';
 import { createTestPki } from '@dvc-kit/signature';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../src/checks/index.js';
+import { operationChecks } from '../src/checks/operations.js';
 import { runSuite } from '../src/suite.js';
 import { referenceAgencyCommand } from './reference-agency.js';
 
@@ -35,6 +36,7 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'errors-as-500': 'DVC-ERR-001',
   'stack-trace-leak': 'DVC-ERR-005',
   'public-lookup-unlimited': 'DVC-RATE-004',
+  'retry-after-ignored': 'DVC-RATE-002',
   'account-linked-by-name': 'DVC-SSO-006',
   'evaluation-not-forwarded': 'DVC-EVAL-001',
   'feedback-unanswered': 'DVC-FBK-003',
@@ -95,4 +97,27 @@ describe('mutant systems', () => {
       if (level === 'MUST') expect(r.verdict, r.name).toBe('FAIL');
     }
   }, 240_000);
+
+  // The per-operation checks (checks/operations.ts) alone, against mutants that break what they probe.
+  const OPERATION_MUTANTS: { mutant: MutantName; requirements: string[] }[] = [
+    // Every error answered 500 text/plain: no 401 without a token, no 400, no documented 404.
+    { mutant: 'errors-as-500', requirements: ['DVC-AUTH-005', 'DVC-ERR-001', 'DVC-LKP-003'] },
+    // Bodies against the schema accepted: no 422 naming the field.
+    { mutant: 'validation-skipped', requirements: ['DVC-ERR-003', 'DVC-RCV-003'] },
+  ];
+
+  it('the per-operation contract checks alone fail the mutants that break what they probe', async () => {
+    const start = referenceAgencyCommand();
+    const pki = await createTestPki({ serve: true });
+    const checks = operationChecks();
+    const results = await pool(OPERATION_MUTANTS, 2, async ({ mutant, requirements: ids }) => {
+      const report = await runSuite({ scope: { profile: 'province', online: 'full', binding: 'rest' }, start, seed: 7, checks, extraEnv: { DVC_MUTANT: mutant }, rerun: false, pki });
+      return { mutant, outcomes: Object.fromEntries(ids.map((id) => [id, report.requirements.find((r) => r.id === id)!.outcome])), failedBy: report.checks.filter((c) => c.outcome === 'FAIL').map((c) => c.id) };
+    });
+    await pki.close();
+    for (const r of results) {
+      expect(r.outcomes, r.mutant).toEqual(Object.fromEntries(Object.keys(r.outcomes).map((id) => [id, 'FAIL'])));
+      expect(r.failedBy.every((id) => id.startsWith('contract.'))).toBe(true);
+    }
+  }, 180_000);
 });

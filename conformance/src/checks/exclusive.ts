@@ -62,6 +62,8 @@ export const exclusiveChecks: Check[] = [
         faults.scope(code);
         marks.push(code);
         failed = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: since }).find((r) => r.status === 500 && concerns(r, marks)), ctx.env.timing.syncDeadlineMs, ctx.signal);
+        // Down for longer than a request's own retries: until three pushes failed (or 2 s), so the change has to wait in the system's queue.
+        if (failed) await ctx.env.portal.waitFor(() => (ctx.env.portal.requests({ sinceId: since }).filter((r) => r.status === 500 && concerns(r, marks)).length >= 3 ? true : undefined), 2000, ctx.signal);
       } finally {
         faults.clear();
       }
