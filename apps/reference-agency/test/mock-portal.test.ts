@@ -181,6 +181,11 @@ describe('the deep link and evaluation with the mock portal', () => {
     expect((await evaluate(done)).status).toBe(409);
     const sent = await waitFor(() => portal.store.evaluations.find((e) => e.MaHoSo === done), 'the evaluation at the portal');
     expect(sent).toMatchObject({ KetQua: '1', YKien: 'Nhanh gọn', KenhDanhGia: '2' });
+    // The account the portal's userinfo opened lists both dossiers, the evaluated one marked so.
+    const mine = await (await fetch(`${agency.url}/v1/me/dossiers`, { headers: { cookie } })).json() as { account: { TechID: string; HoVaTen: string }; items: { MaHoSo: string; DaDanhGia: boolean }[] };
+    expect(mine.account).toMatchObject({ TechID: (citizen as unknown as { TechID: string }).TechID, HoVaTen: citizen.HoVaTen });
+    expect(mine.items.find((i) => i.MaHoSo === done)?.DaDanhGia).toBe(true);
+    expect(mine.items.find((i) => i.MaHoSo === waiting)?.DaDanhGia).toBe(false);
   });
 });
 

@@ -46,6 +46,20 @@ describe('reception and the lifecycle (rest binding)', () => {
     expect(pushes.filter((c) => c.method === 'POST').every((c) => typeof c.headers['idempotency-key'] === 'string')).toBe(true);
   });
 
+  it('moves through every step with a 5 ms step interval', async () => {
+    const quick = await startReferenceAgency(loadConfig(portal.agencyEnv({ DVC_STEP_INTERVAL_MS: '5' })));
+    try {
+      const res = await call(portal, quick.url, 'POST', '/v1/dossiers', { token: write, body: submission({ MaCoQuanThucHien: '000.00.33.H56' }), sign: true });
+      const code: string = res.body.MaHoSo;
+      await waitFor(() => portal.statuses(code).includes('10'), 'status 10 at the portal');
+      expect(portal.statuses(code)).toEqual(['2', '4', '9', '10']);
+      const times = quick.services.store.history(code).map((s) => s.ThoiDiemXuLy);
+      expect([...times].sort()).toEqual(times);
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('numbers dossiers of one agency and day consecutively', async () => {
     const a = await post('/v1/dossiers', submission());
     const b = await post('/v1/dossiers', submission());
