@@ -1,3 +1,4 @@
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { createTestPki, type TestParty, type TestPki } from '@dvc-kit/signature';
@@ -95,15 +96,49 @@ describe('the mock portal over HTTPS', () => {
     await fresh.close();
   });
 
+  it('a swap closes open connections and stops session resumption, so a client cannot skip the new certificate', async () => {
+    const keep = new Agent({ connect: { ca: pki.trustAnchors } });
+    const before = await request(`${portal.url}/.well-known/jwks.json`, { dispatcher: keep });
+    expect(before.statusCode).toBe(200);
+    await before.body.dump();
+    portal.tls!.setCertificate({ cert: other.chainPem, key: other.privateKeyPem });
+    try {
+      // Node's client keeps a TLS 1.3 ticket even from a connection it then rejects; resuming it would skip the name check.
+      const outcomes: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        outcomes.push(
+          await request(`${portal.url}/.well-known/jwks.json`, { dispatcher: keep }).then(
+            async (r) => {
+              await r.body.dump();
+              return String(r.statusCode);
+            },
+            (e: Error & { code?: string }) => e.code ?? e.message,
+          ),
+        );
+      }
+      expect(outcomes.filter((o) => o === '200')).toEqual([]);
+      expect(outcomes).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+    } finally {
+      portal.tls!.setCertificate({ cert: own.chainPem, key: own.privateKeyPem });
+      await keep.close();
+    }
+  });
+
   it('a served request is not taken for an aborted handshake', async () => {
-    const before = portal.tls!.handshakeFailures.length;
-    const fresh = new Agent({ connect: { ca: pki.trustAnchors } });
-    const res = await request(`${portal.url}/.well-known/jwks.json`, { dispatcher: fresh });
-    await res.body.dump();
-    await fresh.close();
-    // Give the server the close event of that connection before looking.
-    await new Promise((r) => setImmediate(r));
-    expect(portal.tls!.handshakeFailures.length).toBe(before);
+    // A plain node:https request, to know the client's port and look for it among the failures.
+    const localPort = await new Promise<number>((resolve, reject) => {
+      const req = httpsRequest(`${portal.url}/.well-known/jwks.json`, { ca: pki.trustAnchors, agent: false }, (res) => {
+        const port = res.socket.localPort!;
+        res.resume();
+        res.socket.once('close', () => resolve(port));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    // A control connection that does close before any request: once it is recorded, the server has handled the first close too.
+    const control = await handshake({ servername: 'localhost' });
+    await expect.poll(() => portal.tls!.handshakeFailures.some((f) => f.remotePort === control.localPort)).toBe(true);
+    expect(portal.tls!.handshakeFailures.filter((f) => f.remotePort === localPort)).toEqual([]);
   });
 
   it('the CLI wants --tls-cert and --tls-key together, and a known minimum version', async () => {

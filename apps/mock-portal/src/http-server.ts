@@ -106,7 +106,10 @@ export interface TlsHandshakeFailure {
 
 /** Runtime control of an HTTPS portal: the served certificate, and the handshakes it saw fail. */
 export interface PortalTls {
-  /** Serves another certificate to new connections (existing ones keep theirs; earlier sessions cannot be resumed). */
+  /**
+   * Serves another certificate from now on: open connections are closed, and no TLS session
+   * can be resumed any more (a resumed session skips the client's certificate checks).
+   */
   setCertificate(certificate: PortalCertificate): void;
   /** Oldest first, at most the last 1000. */
   readonly handshakeFailures: readonly TlsHandshakeFailure[];
@@ -145,7 +148,15 @@ export function createPortalTlsServer(handle: PortalHandler, options: PortalTlsO
     const remoteAddress = socket.remoteAddress ?? known?.remoteAddress;
     record({ at: Date.now(), ...(remoteAddress ? { remoteAddress } : {}), ...(remotePort ? { remotePort } : {}), kind: 'handshake-error', reason: [error.code, error.message].filter(Boolean).join(' ') });
   });
+  // Every open TLS connection, to close them when the certificate changes.
+  const open = new Set<TLSSocket>();
+  let swapped = false;
   server.on('secureConnection', (socket: TLSSocket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    // Once swapped, each handshake gets fresh ticket keys: Node's clients keep a TLS 1.3 ticket even
+    // from a connection whose certificate they then reject, and a resumption skips the name check.
+    if (swapped) server.setTicketKeys(randomBytes(48));
     const { remotePort, remoteAddress } = socket;
     socket.once('close', () => {
       if (!served.has(socket)) record({ at: Date.now(), ...(remoteAddress ? { remoteAddress } : {}), ...(remotePort ? { remotePort } : {}), kind: 'closed-before-request', reason: 'the client closed the connection after the handshake without sending a request' });
@@ -159,6 +170,9 @@ export function createPortalTlsServer(handle: PortalHandler, options: PortalTlsO
         // New ticket keys too: setSecureContext keeps the old ones, and a client resuming a session
         // made under the previous certificate would never see the new one.
         server.setTicketKeys(randomBytes(48));
+        swapped = true;
+        for (const socket of open) socket.destroy();
+        open.clear();
       },
       get handshakeFailures() {
         return failures;

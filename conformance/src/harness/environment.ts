@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { createTestPki, type TestParty, type TestPki } from '@dvc-kit/signature';
 import { routeOrigin } from '../evidence.js';
@@ -100,7 +101,9 @@ const LOOPBACK_NAMES = { dns: ['localhost'], ip: ['127.0.0.1', '::1'] };
 export async function startEnvironment(options: StartEnvironmentOptions): Promise<RunningEnvironment> {
   const tls = !options.plainHttp;
   const port = options.start ? await freePort() : undefined;
-  const publicHost = options.publicHost ?? (options.target ? new URL(options.target).hostname : publicHostFor(options.agencyCode));
+  const publicHost = options.publicHost ?? (options.target ? new URL(options.target).hostname.replace(/^\[|\]$/g, '') : publicHostFor(options.agencyCode));
+  // A target named by its address gets a certificate for that address.
+  const systemNames = isIP(publicHost) ? { ip: [...new Set(['127.0.0.1', publicHost])] } : { dns: [publicHost], ip: ['127.0.0.1'] };
   const target = (options.target ?? (tls ? `https://${publicHost}:${port}` : `http://127.0.0.1:${port}`)).replace(/\/+$/, '');
   const ownDir = options.onboardingDir === undefined;
   const dir = options.onboardingDir ?? (await mkdtemp(join(tmpdir(), 'dvc-conformance-')));
@@ -123,7 +126,7 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
       ? await Promise.all([
           pki.issueEndEntity({ subject: { commonName: 'localhost', organization: 'dvc-kit conformance portal (test)' }, subjectAltNames: LOOPBACK_NAMES }),
           // Only a system the suite can hand certificates to: a started one, or one started with the onboarding files.
-          pki.issueEndEntity({ subject: { commonName: publicHost, organization: 'System under conformance test' }, subjectAltNames: { dns: [publicHost], ip: ['127.0.0.1'] } }),
+          pki.issueEndEntity({ subject: { commonName: publicHost, organization: 'System under conformance test' }, subjectAltNames: systemNames }),
         ])
       : [undefined, undefined];
     // The public host of a started system is not in DNS: resolve it here, like curl --resolve.
