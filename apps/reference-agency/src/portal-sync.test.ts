@@ -137,6 +137,33 @@ describe('PortalSync scheduling', () => {
   });
 });
 
+describe('Retry-After after a 429 (DVC-RATE-002)', () => {
+  it('sends nothing to the portal before the Retry-After has passed, not even the next call of another push', async () => {
+    const { store, outbox } = setup();
+    const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: 'soft-fail', mutant: noMutant });
+    const pusher = clientPusher(config, signer, noMutant);
+    try {
+      const a = receive(store, '000.00.21.H56');
+      const b = receive(store, '000.00.22.H56');
+      const [entryA] = outbox.due(Date.now()).filter((e) => e.code === a);
+      const [entryB] = outbox.due(Date.now()).filter((e) => e.code === b);
+      portal.faults = { count: 1, status: 429, retryAfter: '1' };
+      const first = await pusher.push(entryA!);
+      const throttledAt = Date.now();
+      portal.faults = { count: 0, status: 503 };
+      expect(first).toMatchObject({ ok: false, retryable: true, throttled: true, retryAfterMs: 1000 });
+      const callsBefore = portal.calls.length;
+      const held = await pusher.push(entryB!);
+      expect(held).toMatchObject({ ok: false, retryable: true, throttled: true });
+      expect(portal.calls.length).toBe(callsBefore);
+      await waitFor(() => Date.now() - throttledAt > 1000, 'the Retry-After to pass');
+      expect(await pusher.push(entryB!)).toEqual({ ok: true });
+    } finally {
+      await pusher.close();
+    }
+  });
+});
+
 describe('DossierStore', () => {
   it('refuses an illegal transition and changes nothing; history is append-only', () => {
     const { store } = setup();

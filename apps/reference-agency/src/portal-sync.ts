@@ -30,6 +30,7 @@ export interface PortalPusher {
 
 /** How a client error is handled: transient ones are retried later, the rest set aside. */
 export function outcomeOf(error: unknown): PushOutcome {
+  if (error instanceof HeldByPortal) return { ok: false, retryable: true, error: error.message, retryAfterMs: error.waitMs, throttled: true };
   if (error instanceof ApiError) {
     const transient = error.status >= 500 || error.status === 429 || error.status === 408 || error.dvcqgErrorCode === '09' || error.dvcqgErrorCode === '99';
     const detail = error.problem.detail ?? error.problem.title;
@@ -46,6 +47,35 @@ export function outcomeOf(error: unknown): PushOutcome {
   }
   // Network, timeout, the token endpoint or the gateway login being down: try again later.
   return { ok: false, retryable: true, error: (error as Error)?.message ?? String(error) };
+}
+
+/** A call not sent because the portal asked (429 + Retry-After) to wait; retried after `waitMs`. */
+export class HeldByPortal extends Error {
+  readonly waitMs: number;
+  constructor(waitMs: number) {
+    super(`not sent: the portal answered 429 and asked to wait ${Math.ceil(waitMs / 1000)} s more`);
+    this.waitMs = waitMs;
+  }
+}
+
+/**
+ * After a 429, no call goes to the portal before its Retry-After has passed (DVC-RATE-002):
+ * also not the next call of a push that was already under way for another dossier. The
+ * retry-after-ignored mutant has no gate.
+ */
+function throttleGate(mutant: Mutant): <T>(call: () => Promise<T>) => Promise<T> {
+  let until = 0;
+  return async (call) => {
+    if (mutant.is('retry-after-ignored')) return call();
+    const wait = until - Date.now();
+    if (wait > 0) throw new HeldByPortal(wait);
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 429) until = Math.max(until, Date.now() + (error.retryAfterSeconds ?? 1) * 1000);
+      throw error;
+    }
+  };
 }
 
 /** The X-DVC-Signature signer the client uses (the events-* mutants corrupt it here). */
@@ -96,17 +126,20 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
     ? make('dvcqg', dvcqgSession({ loginUrl: `${config.portalUrl}/dvcqg/login`, username: config.dvcqg!.username, password: config.dvcqg!.password, ...via }))
     : make('rest', oauth());
   const rest = dvcqg ? make('rest', oauth()) : client;
+  const held = throttleGate(mutant);
   return {
     async push(entry) {
       try {
-        await client.dossiers.upsert(entry.dossier);
-        await client.dossiers.appendEvents(entry.code, [entry.step], { idempotencyKey: entry.idempotencyKey });
+        await held(() => client.dossiers.upsert(entry.dossier));
+        await held(() => client.dossiers.appendEvents(entry.code, [entry.step], { idempotencyKey: entry.idempotencyKey }));
         const fees = (entry.dossier.DanhSachLePhi ?? []).filter((f) => f.Gia > 0);
         // Asking for the financial obligation opens the payment at the portal's gateway (rest only).
         if (entry.step.TrangThai === '6' && !dvcqg && fees.length > 0) {
-          await client.payments.create(
-            { MaHoSo: entry.code, DanhSachLePhi: fees, returnUrl: `${config.publicUrl}/thanh-toan/ket-qua` },
-            { idempotencyKey: `${entry.idempotencyKey}:payment` },
+          await held(() =>
+            client.payments.create(
+              { MaHoSo: entry.code, DanhSachLePhi: fees, returnUrl: `${config.publicUrl}/thanh-toan/ket-qua` },
+              { idempotencyKey: `${entry.idempotencyKey}:payment` },
+            ),
           );
         }
         return { ok: true };
@@ -116,7 +149,7 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
     },
     async pushFeedbackAnswer(MaPhanAnh: string, answer: FeedbackAnswer, idempotencyKey: string): Promise<PushOutcome> {
       try {
-        await rest.feedback.answer(MaPhanAnh, answer, { idempotencyKey });
+        await held(() => rest.feedback.answer(MaPhanAnh, answer, { idempotencyKey }));
         return { ok: true };
       } catch (error) {
         return outcomeOf(error);
@@ -124,7 +157,7 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
     },
     async submitEvaluations(items: Evaluation[], idempotencyKey: string): Promise<PushOutcome> {
       try {
-        await rest.evaluations.submit(items, { idempotencyKey });
+        await held(() => rest.evaluations.submit(items, { idempotencyKey }));
         return { ok: true };
       } catch (error) {
         return outcomeOf(error);
@@ -135,7 +168,7 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
       : {
           async submitStatisticsReport(report: StatisticsReport, idempotencyKey: string): Promise<PushOutcome> {
             try {
-              await client.statistics.submitReport(report, { idempotencyKey });
+              await held(() => client.statistics.submitReport(report, { idempotencyKey }));
               return { ok: true };
             } catch (error) {
               return outcomeOf(error);
