@@ -189,9 +189,9 @@ describe('the deep link and evaluation with the mock portal', () => {
   });
 });
 
-describe('feedback with the mock portal (rest binding)', () => {
+describe.each(['rest', 'dvcqg'] as const)('feedback with the mock portal (%s binding)', (binding) => {
   it('answers forwarded feedback and sends the answer to the portal', async () => {
-    const forwarded = await admin('forward/feedback', { clientId: 'ra-e2e-rest' });
+    const forwarded = await admin('forward/feedback', { clientId: `ra-e2e-${binding}` });
     expect(forwarded.status, JSON.stringify(forwarded.response)).toBe(202);
     const id: string = forwarded.request.MaPhanAnh;
     const answered = await waitFor(() => (portal.store.feedback.get(id)?.TrangThai === '3' ? portal.store.feedback.get(id) : undefined), 'the answer at the portal');
