@@ -25,7 +25,7 @@ export const referenceDataChecks: Check[] = [
     counterpart: true,
     run: async (ctx: Ctx) => {
       const c = ctx.env.portal.credentials;
-      const token = await systemToken(ctx, 'dossiers.write dossiers.read catalogue.read');
+      const token = await systemToken(ctx, ctx.env.scope.binding === 'dvcqg' ? 'catalogue.read' : 'dossiers.write dossiers.read catalogue.read');
       const headers = { authorization: `Bearer ${token}`, ...MARK };
       const received = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
       const template = await portalRecord(ctx, received.MaHoSo, () => true);
@@ -34,9 +34,19 @@ export const referenceDataChecks: Check[] = [
       const MaHoSo = `${c.agencyCode}-${BEFORE_MERGER}-${ctx.random.digits(4)}`;
       const { GhiChu: _note, DanhSachHoSoBoSung: _requests, NgayKetThucXuLy: _ended, NgayTra: _returned, ...rest } = template.dossier;
       const dossier = { ...rest, MaHoSo, TrangThaiHoSo: '2', NgayTiepNhan: `20${BEFORE_MERGER}083000`, NgayHenTra: '20250620170000' };
-      const signature = await signMessage(dossier, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
-      const put = await ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body: dossier, label: 'upsertDossier of a dossier coded before 2025-07-01' });
-      ctx.verify(put.status === 201 || put.status === 200, { requirements: REF, message: "A dossier of the system's agency whose code is dated before the merger (2025-07-01) is accepted", expected: '201 (or 200)', found: `${put.status} ${put.text.slice(0, 200)}`, response: put });
+      if (ctx.env.scope.binding === 'dvcqg') {
+        // The dvcqg binding writes dossiers with DongBoHoSoMC, under the system's gateway account.
+        const login = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/dvcqg/login`, headers: MARK, body: { username: c.dvcqgUsername, password: c.dvcqgPassword }, label: 'dvcqgLogin' });
+        const session = (login.json as { session?: string } | undefined)?.session;
+        if (!session) ctx.inconclusive(`the suite could not log in to its portal's dvcqg gateway (${login.status} ${login.text.slice(0, 160)})`);
+        const sync = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/dvcqg/integration`, headers: MARK, body: { session, madonvi: c.agencyCode, service: 'DongBoHoSoMC', isUpdating: 'False', data: [dossier] }, label: 'DongBoHoSoMC of a dossier coded before 2025-07-01' });
+        const item = ((sync.json as { result?: { MaHoSo?: string; error_code?: string }[] } | undefined)?.result ?? []).find((r) => r.MaHoSo === MaHoSo);
+        ctx.verify(sync.status === 200 && ['0', '00'].includes(String(item?.error_code)), { requirements: REF, message: "A dossier of the system's agency whose code is dated before the merger (2025-07-01) is accepted by DongBoHoSoMC", expected: 'error_code "0" for the dossier', found: `${sync.status} ${sync.text.slice(0, 200)}`, response: sync });
+      } else {
+        const signature = await signMessage(dossier, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
+        const put = await ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body: dossier, label: 'upsertDossier of a dossier coded before 2025-07-01' });
+        ctx.verify(put.status === 201 || put.status === 200, { requirements: REF, message: "A dossier of the system's agency whose code is dated before the merger (2025-07-01) is accepted", expected: '201 (or 200)', found: `${put.status} ${put.text.slice(0, 200)}`, response: put });
+      }
 
       const agency = await ctx.send({ url: `${ctx.env.portal.url}/v1/agencies/${encodeURIComponent(MERGED_AGENCY)}?asOf=2025-07-01`, headers, label: `getAgency ${MERGED_AGENCY} as of 2025-07-01` });
       const merged = (agency.json ?? {}) as Agency;
