@@ -61,12 +61,15 @@ export class SystemProcess {
         if (res.status === 200) return;
         last = `HTTP ${res.status}`;
       } catch (error) {
-        last = (error as Error).message;
+        // undici's fetch says "fetch failed"; the reason is in the cause.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        last = cause ? [cause.code, cause.message].filter(Boolean).join(' ') : (error as Error).message;
       }
       await new Promise((r) => setTimeout(r, 100));
     }
     await this.stop();
-    throw new ConformanceError('ERR_SYSTEM_START_FAILED', `The system under test did not answer 200 on ${url}/health within ${timeoutMs} ms (last: ${last}). Its last output:\n${this.tail()}`);
+    const hint = url.startsWith('https:') ? ` It was given DVC_TLS_CERT_FILE and DVC_TLS_KEY_FILE to serve HTTPS there; a system that only speaks plain HTTP can be run with --plain-http (the transport checks then SKIP).` : '';
+    throw new ConformanceError('ERR_SYSTEM_START_FAILED', `The system under test did not answer 200 on ${url}/health within ${timeoutMs} ms (last: ${last}).${hint} Its last output:\n${this.tail()}`);
   }
 
   /** SIGTERM to the process group, then SIGKILL after `graceMs`. */
