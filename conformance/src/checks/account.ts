@@ -48,6 +48,9 @@ export const accountChecks: Check[] = [
       ctx.require(mine.response.status === 200, { message: 'The signed-in citizen gets the account’s dossiers (listMyDossiers)', expected: 200, found: `${mine.response.status} ${mine.response.text.slice(0, 200)}`, response: mine.response });
       ctx.verify(mine.codes.includes(MaHoSo), { message: "The citizen's dossier is listed in the account", expected: `items with ${MaHoSo}`, found: `${mine.codes.length} dossier(s): ${mine.codes.slice(0, 5).join(', ')}`, response: mine.response });
       ctx.verify(mine.account?.HoVaTen === a.HoVaTen, { message: 'The account carries the name the portal’s userinfo gave (HoVaTen)', expected: a.HoVaTen, found: mine.account?.HoVaTen ?? 'no account.HoVaTen', response: mine.response });
+      if (mine.account?.TechID !== undefined || mine.account?.sub !== undefined) {
+        ctx.verify((mine.account.TechID ?? a.TechID) === a.TechID && (mine.account.sub ?? a.sub) === a.sub, { message: 'The account carries the TechID and sub the portal gave (claim names as the portal spells them)', expected: `TechID ${a.TechID}, sub ${a.sub}`, found: `TechID ${mine.account.TechID ?? '—'}, sub ${mine.account.sub ?? '—'}`, response: mine.response });
+      }
       const read = userinfoCalls(ctx, first);
       ctx.verify(read.some((r) => r.status === 200), { message: "The system read the citizen at the portal's userinfo during the sign-on", expected: `GET /oauth2/userinfo for sub ${a.sub}, answered 200`, found: read.length ? read.map((r) => `${r.method} ${r.path} → ${r.status}`).join(', ') : 'no userinfo call for this citizen', evidence: read.map((r) => observed(ctx, r)) });
 
