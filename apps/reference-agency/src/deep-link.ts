@@ -61,15 +61,15 @@ export function submissionForm(services: AgencyServices, ctx: RequestContext): R
   const local = ctx.params.MaTTHC!;
   const procedure = findOfferedProcedure(local, services.config.agencyCode);
   if (!procedure) throw problems.notFound(`This system does not offer the procedure ${local} online.`);
-  const session = sessionAccount(services, ctx);
-  if (!session) {
+  const account = sessionAccount(services, ctx);
+  if (!account) {
     const again = new URL(`${services.config.publicUrl}/dvc`);
     again.search = new URLSearchParams({ vnconnect: '1', MaTTHCDP: local }).toString();
     return { status: 302, headers: { location: again.toString(), 'cache-control': 'no-store' } };
   }
   const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Nộp hồ sơ trực tuyến — ${escapeHtml(procedure.TenTTHC)}</title></head>
 <body><h1>${escapeHtml(procedure.TenTTHC)}</h1>
-<p>Người nộp: <strong id="citizen">${escapeHtml(session.HoVaTen ?? session.sub)}</strong>${session.SoDinhDanh ? ` (số định danh ${escapeHtml(session.SoDinhDanh.slice(0, 3))}…)` : ''}</p>
+<p>Người nộp: <strong id="citizen">${escapeHtml(account.HoVaTen ?? account.sub)}</strong>${account.SoDinhDanh ? ` (số định danh ${escapeHtml(account.SoDinhDanh.slice(0, 3))}…)` : ''}</p>
 <form method="post" action="#"><p>Mã thủ tục: ${escapeHtml(local)} — thời hạn giải quyết ${procedure.ThoiHanGiaiQuyet} ngày làm việc.</p>
 ${procedure.components.map((c) => `<label>${c} <input type="file" name="${c}"></label>`).join('\n')}
 </form></body></html>`;

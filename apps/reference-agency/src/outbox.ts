@@ -69,6 +69,11 @@ export class Outbox {
     return row.d ?? undefined;
   }
 
+  /** Whether a change of the dossier still waits to reach the portal. */
+  hasPending(code: string): boolean {
+    return this.#db.prepare(`SELECT 1 FROM outbox WHERE code = ? AND state = 'pending' LIMIT 1`).get(code) !== undefined;
+  }
+
   delivered(id: number, atMs: number): void {
     this.#db.prepare(`UPDATE outbox SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`).run(atMs, id);
   }

@@ -313,10 +313,17 @@ export class PortalSync {
     }
     if (!this.#evaluationsBusy && this.#evaluations && (this.#evaluations.nextDueAt() ?? Infinity) <= now) {
       this.#evaluationsBusy = true;
-      this.#track(this.#deliverEvaluations(), () => {
-        this.#evaluationsBusy = false;
-        again();
-      });
+      let sent = false;
+      this.#track(
+        this.#deliverEvaluations().then((s) => {
+          sent = s;
+        }),
+        () => {
+          this.#evaluationsBusy = false;
+          // Nothing sent (all waiting for their dossier's pushes): the pushes' completion wakes us.
+          if (sent) again();
+        },
+      );
     }
     if (reschedule) this.#schedule(now);
   }
@@ -338,19 +345,25 @@ export class PortalSync {
     return this.#backoff(attempts, outcome.retryAfterMs);
   }
 
-  /** Due evaluations go in one batch; its key names the batch's dossiers, so a resend is the same request. */
-  async #deliverEvaluations(): Promise<void> {
+  /**
+   * Due evaluations go in one batch; its key names the batch's dossiers, so a resend is the same
+   * request. An evaluation waits until its dossier's changes have reached the portal, which
+   * refuses evaluations of dossiers it does not know to be finished (DVC-EVAL-002). Answers
+   * whether anything was sent.
+   */
+  async #deliverEvaluations(): Promise<boolean> {
     const evaluations = this.#evaluations;
     const send = this.#pusher.submitEvaluations?.bind(this.#pusher);
-    if (!evaluations || !send) return;
-    const due = evaluations.due(Date.now());
-    if (due.length === 0 || this.#stopped) return;
+    if (!evaluations || !send) return false;
+    const due = evaluations.due(Date.now()).filter((d) => !this.#outbox.hasPending(d.evaluation.MaHoSo));
+    if (due.length === 0 || this.#stopped) return false;
     const codes = due.map((d) => d.evaluation.MaHoSo);
     const key = `eval:${createHash('sha256').update(codes.join(',')).digest('base64url').slice(0, 32)}`;
     const outcome: PushOutcome = await send(due.map((d) => d.evaluation), key).catch((e: unknown): PushOutcome => ({ ok: false, retryable: true, error: String(e) }));
     if (outcome.ok) evaluations.settle(codes, { state: 'delivered' });
     else if (!outcome.retryable) evaluations.settle(codes, { state: 'failed' }, outcome.error);
     else evaluations.settle(codes, { state: 'pending', dueAt: Date.now() + this.#retryIn(Math.max(...due.map((d) => d.attempts)), outcome) }, outcome.error);
+    return true;
   }
 
   async #deliverAnswers(): Promise<void> {

@@ -138,6 +138,13 @@ describe("the owner's evaluation (DVC-EVAL-001)", () => {
     expect(sent).toEqual(recorded);
     const list = await json(me(owner));
     expect(list.items.find((i: { MaHoSo: string }) => i.MaHoSo === done).DaDanhGia).toBe(true);
+    // A dossier withdrawn a moment ago: its evaluation goes only after its status 7 has reached the portal.
+    const withdrawn = await submit({ TaiLieuNop: [] });
+    const w = await call(portal, agency.url, 'POST', `/v1/dossiers/${withdrawn}/withdrawal`, { token: write, body: { LyDo: 'Nộp nhầm', NgayYeuCau: '20250702090000', SoDinhDanh: '038190004521' }, sign: true });
+    expect(w.status).toBe(200);
+    expect((await evaluate(withdrawn, owner, { KetQua: '3' })).status).toBe(201);
+    await waitFor(() => portal.evaluations.get(withdrawn), 'the evaluation of the withdrawn dossier at the portal');
+    expect(agency.services.evaluations.get(withdrawn)!.state).toBe('delivered');
     // The HTML page of the same dossier shows it as evaluated.
     const page = await fetch(`${agency.url}/danh-gia/${done}`, { headers: { cookie: owner } });
     expect(await page.text()).toContain('id="done"');

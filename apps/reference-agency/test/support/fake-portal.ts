@@ -267,6 +267,9 @@ export class FakePortal {
         return void reply(201, { MaPhanAnh: id, TrangThai: '3' });
       }
       const items = (body as { items: { MaHoSo: string }[] }).items;
+      // As the portal does (DVC-EVAL-002): only dossiers it holds as finished can be evaluated.
+      const unfinished = items.find((e) => !['3', '7', '8', '9', '10'].includes(this.records.get(e.MaHoSo)?.dossier.TrangThaiHoSo ?? ''));
+      if (unfinished) return void problem(409, `dossier ${unfinished.MaHoSo} is not finished at the portal`);
       for (const e of items) if (!this.evaluations.has(e.MaHoSo)) this.evaluations.set(e.MaHoSo, e);
       return void reply(202, { accepted: items.length });
     }
