@@ -140,7 +140,14 @@ export function createPortalTlsServer(handle: PortalHandler, options: PortalTlsO
   };
   // A socket destroyed mid-handshake has lost its address: keep it from when the TCP connection came.
   const peers = new WeakMap<Socket, { remoteAddress?: string; remotePort?: number }>();
-  server.on('connection', (raw: Socket) => peers.set(raw, { ...(raw.remoteAddress ? { remoteAddress: raw.remoteAddress } : {}), ...(raw.remotePort ? { remotePort: raw.remotePort } : {}) }));
+  // Every TCP connection, handshake done or not, to close them all when the certificate changes:
+  // one still shaking hands was given the old certificate when it came.
+  const open = new Set<Socket>();
+  server.on('connection', (raw: Socket) => {
+    peers.set(raw, { ...(raw.remoteAddress ? { remoteAddress: raw.remoteAddress } : {}), ...(raw.remotePort ? { remotePort: raw.remotePort } : {}) });
+    open.add(raw);
+    raw.once('close', () => open.delete(raw));
+  });
   server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
     const raw = (socket as TLSSocket & { _parent?: Socket | null })._parent;
     const known = raw ? peers.get(raw) : undefined;
@@ -148,12 +155,8 @@ export function createPortalTlsServer(handle: PortalHandler, options: PortalTlsO
     const remoteAddress = socket.remoteAddress ?? known?.remoteAddress;
     record({ at: Date.now(), ...(remoteAddress ? { remoteAddress } : {}), ...(remotePort ? { remotePort } : {}), kind: 'handshake-error', reason: [error.code, error.message].filter(Boolean).join(' ') });
   });
-  // Every open TLS connection, to close them when the certificate changes.
-  const open = new Set<TLSSocket>();
   let swapped = false;
   server.on('secureConnection', (socket: TLSSocket) => {
-    open.add(socket);
-    socket.once('close', () => open.delete(socket));
     // Once swapped, each handshake gets fresh ticket keys: Node's clients keep a TLS 1.3 ticket even
     // from a connection whose certificate they then reject, and a resumption skips the name check.
     if (swapped) server.setTicketKeys(randomBytes(48));
