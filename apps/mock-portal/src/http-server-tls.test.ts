@@ -103,7 +103,7 @@ describe('the mock portal over HTTPS', () => {
     await before.body.dump();
     portal.tls!.setCertificate({ cert: other.chainPem, key: other.privateKeyPem });
     try {
-      // Node's client keeps a TLS 1.3 ticket even from a connection it then rejects; resuming it would skip the name check.
+      // The connection opened before the swap is closed, and its session cannot be resumed: every try sees the new certificate.
       const outcomes: string[] = [];
       for (let i = 0; i < 6; i++) {
         outcomes.push(

@@ -157,8 +157,8 @@ export function createPortalTlsServer(handle: PortalHandler, options: PortalTlsO
   });
   let swapped = false;
   server.on('secureConnection', (socket: TLSSocket) => {
-    // Once swapped, each handshake gets fresh ticket keys: Node's clients keep a TLS 1.3 ticket even
-    // from a connection whose certificate they then reject, and a resumption skips the name check.
+    // Once swapped, each handshake gets fresh ticket keys: a resumed session skips the client's
+    // certificate checks, so no session may outlive the certificate it was made under.
     if (swapped) server.setTicketKeys(randomBytes(48));
     const { remotePort, remoteAddress } = socket;
     socket.once('close', () => {
