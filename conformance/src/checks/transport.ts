@@ -30,7 +30,7 @@ function shown(r: TlsProbeResult): string {
   return r.ok ? `${r.version} (${r.cipher})` : `refused: ${r.code} ${r.message}`.slice(0, 200);
 }
 
-/** Lets a test-PKI server certificate run a local server for the OpenSSL self-test. */
+/** The certificate of the local server the OpenSSL self-test talks to (made once per process). */
 let selfTestCredentials: Promise<TestParty> | undefined;
 
 /** Whether a plain-HTTP answer is a refusal or a redirect to HTTPS (DVC-TLS-001's exception). */
@@ -75,9 +75,8 @@ async function refusedWhileServed(ctx: Ctx, wrong: { cert: string[]; key: string
   const sinceId = ctx.env.portal.lastRequestId;
   const failuresBefore = tls.handshakeFailures.length;
   const swappedAt = Date.now();
+  // Also closes every open connection: the system's next request must shake hands with this certificate.
   tls.setCertificate(wrong);
-  // Connections opened under the portal's own certificate would carry on: close them, so the next request shakes hands anew.
-  ctx.env.portal.portal.server.closeAllConnections();
   let MaHoSo: string | undefined;
   try {
     const submitted = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: newSubmission(ctx, { procedure }), label: `receiveDossier while the portal serves ${what}` });
