@@ -42,6 +42,10 @@ describe('dvc-conformance CLI', () => {
       [['run', '--target', 'http://127.0.0.1:9', '--shard', '3/2'], /--shard expects i\/n/],
       [['run', '--target', 'http://127.0.0.1:9', '--bogus'], /Unknown option/],
       [['run', '--target', 'http://127.0.0.1:9', '--waivers', join(tmpdir(), 'no-such-waivers.yaml')], /Cannot read the waivers file/],
+      [['run', '--target', 'https://dichvucong.thanhhoa.gov.vn', '--resolve', 'dichvucong.thanhhoa.gov.vn:443'], /--resolve "dichvucong.thanhhoa.gov.vn:443" must be host:port:address/],
+      [['run', '--target', 'https://dichvucong.thanhhoa.gov.vn', '--ca', join(tmpdir(), 'no-such-ca.pem')], /--ca: cannot read/],
+      [['run', '--start', 'true', '--public-host', 'not a host'], /--public-host must be a DNS host name/],
+      [['run', '--target', 'https://dichvucong.thanhhoa.gov.vn', '--wait-for-system', 'soon'], /--wait-for-system must be a whole number/],
       [['verify', 'x.json'], /needs <report.json> --trust-anchors/],
       [['help', 'nothing'], /No help for "nothing"/],
     ];
