@@ -45,6 +45,8 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'tls-verification-off': 'DVC-TLS-002',
   // The system also accepts TLS 1.0 and 1.1 handshakes.
   'tls-old-versions': 'DVC-TLS-001',
+  // Dossier codes dated before the 2025-07-01 mergers refused as malformed by the lookups.
+  'pre-merger-codes-refused': 'DVC-REF-002',
 };
 
 const names = Object.keys(MUTANTS) as MutantName[];

@@ -25,6 +25,9 @@ export function lookupDossierPublic(services: AgencyServices, ctx: RequestContex
   }
   try {
     validateAgainstSpec('lookupDossierPublic', ctx, undefined, services.mutant);
+    if (services.mutant.is('pre-merger-codes-refused') && datedBeforeMergers(ctx.params.MaHoSo!)) {
+      throw problems.malformed(`${ctx.params.MaHoSo} is not a dossier code in use.`);
+    }
     const found = services.store.get(ctx.params.MaHoSo!);
     if (!found) throw problems.notFound(`No dossier ${ctx.params.MaHoSo}.`);
     const body: PublicDossierStatus = { MaHoSo: found.code, TrangThaiHoSo: found.status, DaHoanThanh: isCompletedStatus(found.status) };
@@ -54,4 +57,10 @@ export async function lookupDossier(services: AgencyServices, ctx: RequestContex
     feedback: services.feedback.forDossier(found.code),
   };
   return { status: 200, body };
+}
+
+/** For the `pre-merger-codes-refused` mutant: a code whose yyMMdd is before 2025-07-01. */
+function datedBeforeMergers(code: string): boolean {
+  const date = /-(\d{6})-\d{4,8}$/.exec(code)?.[1];
+  return date !== undefined && date < '250701';
 }

@@ -38,6 +38,7 @@ export const MUTANTS = {
   'retry-after-ignored': 'A 429 from the portal is retried after 200 ms whatever its Retry-After says.',
   'tls-verification-off': "The portal's TLS certificate is not verified (any certificate, any host name).",
   'tls-old-versions': 'HTTPS also accepts TLS 1.0 and 1.1.',
+  'pre-merger-codes-refused': 'Dossier codes dated before the 2025-07-01 mergers are refused as malformed (400) by the lookups.',
 } as const satisfies Record<string, string>;
 
 export type MutantName = keyof typeof MUTANTS;

@@ -192,6 +192,8 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     }
   },
   'tls-old-versions': async (p) => oldTlsAnswered(`${p.agency.url}/health`, p.portal.pki.trustAnchors),
+  // A well-formed code of the agency from before the 2025-07-01 mergers: unknown (404), not invalid.
+  'pre-merger-codes-refused': async (p) => (await p.get('/v1/public/dossiers/000.00.00.H22-250615-0001')).status === 400,
   'public-lookup-unlimited': async (p) => {
     const code = await p.submit();
     let last = 0;
