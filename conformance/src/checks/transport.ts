@@ -194,7 +194,7 @@ export const transportChecks: Check[] = [
   }),
   check({
     id: 'transport.server-certificate-verified',
-    title: "The system verifies the portal's TLS certificate: nothing is sent to a portal with a certificate for another name or from an untrusted CA, and the held-back push is sent once the certificate is right",
+    title: "The system verifies the portal's TLS certificate: nothing is sent to a portal with a certificate for another name, from an untrusted CA or self-signed, and the held-back push is sent once the certificate is right",
     area: 'transport',
     requirements: ['DVC-TLS-002'],
     // The portal's certificate is the run's: no other check may call it meanwhile.
@@ -213,6 +213,8 @@ export const transportChecks: Check[] = [
       } finally {
         await stranger.close();
       }
+      const selfSigned = await ctx.env.portal.pki.issueEndEntity({ subject: { commonName: 'localhost' }, subjectAltNames: { dns: ['localhost'], ip: ['127.0.0.1', '::1'] }, selfSigned: true });
+      await refusedWhileServed(ctx, { cert: selfSigned.chainPem, key: selfSigned.privateKeyPem }, 'a self-signed certificate for its own name');
     },
   }),
   check({

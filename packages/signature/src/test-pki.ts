@@ -66,6 +66,11 @@ export interface IssueEndEntityOptions {
    * keyUsage digitalSignature + keyEncipherment and extendedKeyUsage serverAuth.
    */
   subjectAltNames?: { dns?: string[]; ip?: string[] };
+  /**
+   * Sign the certificate with its own key instead of a CA's (`issuer` is ignored): a
+   * self-signed certificate that chains to nothing, e.g. to test that clients refuse it.
+   */
+  selfSigned?: boolean;
 }
 
 export interface CreateTestPkiOptions {
@@ -426,7 +431,7 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
       const cert = await makeCertificate({
         subject: name(o.subject),
         publicKey: key,
-        issuer: ca,
+        ...(o.selfSigned ? { selfKey: key } : { issuer: ca }),
         notBefore,
         // Two years, and at least a year from now even in a PKI back-dated with validFrom.
         notAfter: o.notAfter ?? new Date(Math.max(notBefore.getTime() + 2 * 365 * DAY, Date.now() + 365 * DAY)),
@@ -434,12 +439,12 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
         keyUsage: o.keyUsage ?? (server ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature', 'nonRepudiation']),
         ...(o.extendedKeyUsage ? { extendedKeyUsage: o.extendedKeyUsage } : server ? { extendedKeyUsage: [OID.ekuServerAuth] } : {}),
         ...(server ? { altNames: san } : {}),
-        crlUrl: urls.crl[ca.name],
-        ocspUrl: urls.ocsp[ca.name as 'governmentCa' | 'publicCa'],
+        // A self-signed certificate has no CA to answer for its revocation.
+        ...(o.selfSigned ? {} : { crlUrl: urls.crl[ca.name], ocspUrl: urls.ocsp[ca.name as 'governmentCa' | 'publicCa'] }),
         ...(o.hash ? { hash: o.hash } : {}),
         ...(o.extensions ? { extra: o.extensions } : {}),
       });
-      return party(cert, key, chainOf(ca));
+      return party(cert, key, o.selfSigned ? [] : chainOf(ca));
     };
 
   if (snapshot) {

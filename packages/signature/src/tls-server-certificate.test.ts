@@ -71,6 +71,32 @@ describe('issueEndEntity with subjectAltNames (a TLS server certificate)', () =>
     ).rejects.toMatchObject({ code: expect.stringMatching(/UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED|UNABLE_TO_VERIFY/) });
   });
 
+  it('issues a self-signed server certificate that a client trusting the test root refuses, and one trusting it accepts', async () => {
+    const self = await pki.issueEndEntity({ subject: { commonName: 'localhost' }, subjectAltNames: { dns: ['localhost'] }, selfSigned: true });
+    const cert = parseCertificate(self.certificatePem);
+    expect(cert.selfIssued).toBe(true);
+    expect(cert.crlUrls).toEqual([]);
+    expect(self.chainPem).toEqual([self.certificatePem]);
+    const other = createServer({ cert: self.certificatePem, key: self.privateKeyPem }, (socket) => socket.end('self'));
+    other.listen(0, '127.0.0.1');
+    await once(other, 'listening');
+    const otherPort = (other.address() as AddressInfo).port;
+    const connectTo = (ca: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: otherPort, servername: 'localhost', ca });
+        let data = '';
+        socket.on('data', (c: Buffer) => (data += c.toString()));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+    try {
+      await expect(connectTo(pki.trustAnchors)).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      await expect(connectTo([self.certificatePem])).resolves.toBe('self');
+    } finally {
+      other.close();
+    }
+  });
+
   it('refuses names that are not DNS names or IP addresses with a typed error', async () => {
     await expect(pki.issueEndEntity({ subject: { commonName: 'x' }, subjectAltNames: { dns: ['bad name!'] } })).rejects.toBeInstanceOf(SignatureInputError);
     await expect(pki.issueEndEntity({ subject: { commonName: 'x' }, subjectAltNames: { ip: ['300.1.1.1'] } })).rejects.toBeInstanceOf(SignatureInputError);
