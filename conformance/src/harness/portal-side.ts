@@ -130,9 +130,12 @@ export class PortalSide {
     return jwt.sign((options.foreignKey ?? key.privateKey) as CryptoKey | KeyObject);
   }
 
-  /** A key pair the portal's JWKS does not hold (to forge tokens). */
+  private foreign: KeyObject | undefined;
+
+  /** A key the portal's JWKS does not hold (to forge tokens); made once per run, as an RSA key takes a blocking 0.1–0.3 s. */
   foreignKey(): KeyObject {
-    return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    this.foreign ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    return this.foreign;
   }
 
   /** A citizen's access token from the portal's sign-on (aud = the system's client id, claim SoDinhDanh). */
