@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestPki } from '@dvc-kit/signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli-main.js';
 import { freePort, SystemProcess } from '../src/harness/system-process.js';
@@ -60,6 +61,36 @@ describe('dvc-conformance run --target --wait-for-system', () => {
       expect([outcome('DVC-TLS-001'), outcome('DVC-TLS-003'), outcome('DVC-TLS-004')]).toEqual(['PASS', 'PASS', 'PASS']);
     } finally {
       await system.stop();
+    }
+  }, 120_000);
+
+  it('trusts the CA given with --ca for a system that serves a certificate of its own', async () => {
+    const port = await freePort();
+    const host = 'dichvucong.nghean.gov.vn';
+    const own = await createTestPki({ serve: false });
+    const cert = await own.issueEndEntity({ subject: { commonName: host }, subjectAltNames: { dns: [host] } });
+    const files = join(dir, 'own-ca');
+    await mkdir(files, { recursive: true });
+    await writeFile(join(files, 'root.pem'), own.trustAnchors.join('\n'));
+    await writeFile(join(files, 'cert.pem'), cert.chainPem.join('\n'));
+    await writeFile(join(files, 'key.pem'), cert.privateKeyPem);
+    const t = io();
+    const out = join(dir, 'own-ca-report');
+    const run = runCli(
+      ['run', '--target', `https://${host}:${port}`, '--resolve', `${host}:*:127.0.0.1`, '--ca', join(files, 'root.pem'), '--wait-for-system', '60',
+        '--only', 'transport.health,transport.public-host-name', '--out', out, '--format', 'json'],
+      t.io,
+    );
+    const vars = await t.printed;
+    const system = SystemProcess.start(referenceAgencyCommand(), { ...vars, PORT: String(port), DVC_TLS_CERT_FILE: join(files, 'cert.pem'), DVC_TLS_KEY_FILE: join(files, 'key.pem') });
+    try {
+      const code = await run;
+      expect(code, `${t.err.join('')}\n${system.tail()}`).toBe(0);
+      const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { requirements: { id: string; outcome: string }[] };
+      expect(report.requirements.find((r) => r.id === 'DVC-TLS-003')?.outcome).toBe('PASS');
+    } finally {
+      await system.stop();
+      await own.close();
     }
   }, 120_000);
 
