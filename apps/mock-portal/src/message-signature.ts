@@ -13,9 +13,19 @@ export function trustFromPki(pki: TestPki): SignatureTrust {
   return { trustAnchors: pki.trustAnchors, revocation: { fetcher: pki.fetcher, cache: new RevocationCache() } };
 }
 
-function spkiOf(pemOrDer: string | Buffer): string {
-  const cert = new X509Certificate(pemOrDer);
-  return cert.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+// Parsing a certificate and exporting its key costs ~1 ms; a system signs every push with the same one.
+const spkiCache = new Map<string, string>();
+
+/** The certificate's public key (SPKI, base64); `cert` is PEM, or base64 DER as in x5c. */
+function spkiOf(cert: string): string {
+  let spki = spkiCache.get(cert);
+  if (spki === undefined) {
+    const parsed = new X509Certificate(cert.includes('-----BEGIN') ? cert : Buffer.from(cert, 'base64'));
+    spki = parsed.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    if (spkiCache.size >= 256) spkiCache.clear();
+    spkiCache.set(cert, spki);
+  }
+  return spki;
 }
 
 /**
@@ -39,7 +49,7 @@ export async function verifyRequestSignature(jws: string | undefined, body: unkn
   }
   if (system?.certificatePem) {
     const header = JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString('utf8')) as { x5c: string[] };
-    const signer = spkiOf(Buffer.from(header.x5c[0]!, 'base64'));
+    const signer = spkiOf(header.x5c[0]!);
     if (signer !== spkiOf(system.certificatePem)) {
       throw new HttpProblem(PROBLEM.signatureInvalid, `The message is signed by ${report.signer?.commonName ?? 'another key'}, not by the certificate registered for ${system.clientId}.`);
     }
