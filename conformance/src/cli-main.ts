@@ -57,7 +57,7 @@ ${EXITS}
   --seed <n>            seed of generated data (printed; reuse it to reproduce a run)
   --shard <i/n>         run the i-th of n slices of the checks; combine with "dvc-conformance merge"
   --only <prefixes>     only checks whose id starts with one of these (comma-separated)
-  --concurrency <n>     checks run at once (default 8)
+  --concurrency <n>     checks run at once (default 16)
   --no-rerun            do not re-run failures (no FLAKY detection)
   --fail-on-uncovered   MUST requirements no check covers make the run inconclusive
   --sync-deadline <ms>  how long a status change may take to reach the portal in this run (default 30000)

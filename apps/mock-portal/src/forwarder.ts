@@ -8,7 +8,7 @@ import { portalDateTime, vietnamIso } from './clock.js';
 import { MockPortalError } from './errors.js';
 import type { MockPortalCore } from './portal.js';
 import type { ForwardRecord, RegisteredSystem } from './store.js';
-import { findTestCitizen, TEST_CITIZENS } from './test-citizens.js';
+import { TEST_CITIZENS } from './test-citizens.js';
 
 export interface ForwardCall {
   clientId: string;
@@ -68,7 +68,7 @@ export class Forwarder {
       const scopes = security.find((s) => 'portalToken' in s)!.portalToken ?? [];
       headers.authorization = `Bearer ${await this.portalToken(system, scopes)}`;
     } else if (security.some((s) => 'citizenToken' in s)) {
-      const citizen = findTestCitizen(call.citizen ?? TEST_CITIZENS[0]!.sub);
+      const citizen = this.core.oidc.citizens.find(call.citizen ?? TEST_CITIZENS[0]!.sub);
       if (!citizen) throw new MockPortalError('MOCK_SYSTEM_INVALID', `no test citizen ${JSON.stringify(call.citizen)}`);
       headers.authorization = `Bearer ${await this.core.oidc.citizenAccessToken(system.clientId, citizen)}`;
     }
