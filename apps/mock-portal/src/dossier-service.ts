@@ -93,7 +93,12 @@ export class DossierService {
   appendEvents(callerAgency: string, MaHoSo: string, events: ProcessingStep[], pointer = '/events'): DossierRecord {
     const current = this.read(callerAgency, MaHoSo);
     let status = current.dossier.TrangThaiHoSo;
+    // DVC-HIST-004: a step already recorded (same MaHoSo, ThoiDiemXuLy, TrangThai, NguoiXuLy) is not recorded again.
+    const stepKey = (s: ProcessingStep) => JSON.stringify([s.MaHoSo, s.ThoiDiemXuLy, s.TrangThai, s.NguoiXuLy]);
+    const known = new Set(current.history.map(stepKey));
+    const fresh: ProcessingStep[] = [];
     events.forEach((step, i) => {
+      if (step.MaHoSo === MaHoSo && known.has(stepKey(step))) return;
       if (step.MaHoSo !== MaHoSo) {
         throw new HttpProblem(PROBLEM.validation, `Step ${i} names dossier ${step.MaHoSo}, not ${MaHoSo}.`, {
           errors: [pointerError(`${pointer}/${i}/MaHoSo`, 'mismatch', `must equal ${MaHoSo}`, `Phải trùng mã hồ sơ ${MaHoSo}`)],
@@ -106,10 +111,13 @@ export class DossierService {
         });
       }
       status = step.TrangThai;
+      known.add(stepKey(step));
+      fresh.push(step);
     });
+    if (fresh.length === 0) return current;
     const record: DossierRecord = {
       dossier: { ...current.dossier, TrangThaiHoSo: status },
-      history: [...current.history, ...events],
+      history: [...current.history, ...fresh],
       receivedAt: vietnamIso(this.clock.now()),
       version: current.version + 1,
     };

@@ -62,6 +62,25 @@ describe('dvcqg envelope over the same store', () => {
     expect(lookup.body.result[0].history).toHaveLength(1);
   });
 
+  it('records a resent step once (DVC-HIST-004), by the step and within one request', async () => {
+    const again = await integration({ service: 'CapNhatTienDoHoSoMC', data: [step('4', 'Thụ lý', '20231027093000'), step('4', 'Thụ lý', '20231027093000')] });
+    expect(again.body.result.map((x: { error_code: string }) => x.error_code)).toEqual(['0', '0']);
+    const lookup = await integration({ service: 'TraCuuHoSo', MaHoSo: DOSSIER.MaHoSo });
+    expect(lookup.body.result[0]).toMatchObject({ version: 2 });
+    expect(lookup.body.result[0].history).toHaveLength(1);
+  });
+
+  it('refuses a dossier at status 3 without GhiChu with a non-zero error_code, and takes it with one (DVC-RCV-007)', async () => {
+    const refused = { ...DOSSIER, MaHoSo: '000.00.06.H56-231027-0400', TrangThaiHoSo: '3' as const };
+    const created = await integration({ service: 'DongBoHoSoMC', isUpdating: 'False', data: [{ ...refused, TrangThaiHoSo: '1' }] });
+    expect(created.body.result[0].error_code).toBe('0');
+    const silent = await integration({ service: 'DongBoHoSoMC', isUpdating: 'True', data: [refused] });
+    expect(silent.body.result[0].error_code).toBe('02');
+    expect(silent.body.result[0].message).toMatch(/GhiChu/);
+    const reasoned = await integration({ service: 'DongBoHoSoMC', isUpdating: 'True', data: [{ ...refused, GhiChu: 'Thành phần hồ sơ không đúng quy định.' }] });
+    expect(reasoned.body.result[0].error_code).toBe('0');
+  });
+
   it('answers 03 for an unknown dossier and 02 for a malformed envelope', async () => {
     expect((await integration({ service: 'TraCuuHoSo', MaHoSo: '000.00.06.H56-231027-0999' })).body.error_code).toBe('03');
     expect((await integration({ service: 'TraCuuHoSo', MaHoSo: 'not-a-code' })).body.error_code).toBe('02');
