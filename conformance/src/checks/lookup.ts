@@ -81,7 +81,7 @@ export const lookupChecks: Check[] = [
       const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
       const none = await citizenLookup(ctx, MaHoSo, null, 'lookupDossier without a token');
       ctx.verify(none.status === 401, { requirements: ['DVC-LKA-003'], message: 'Without a token: 401', expected: 401, found: none.status, response: none });
-      const forged = await ctx.env.portal.systemToken({ foreignKey: ctx.env.portal.foreignKey(), extraClaims: { SoDinhDanh: citizen(ctx).SoDinhDanh } });
+      const forged = await ctx.env.portal.systemToken({ foreignKey: await ctx.env.portal.foreignKey(), extraClaims: { SoDinhDanh: citizen(ctx).SoDinhDanh } });
       const bad = await citizenLookup(ctx, MaHoSo, forged, 'lookupDossier with a citizen token signed outside the JWKS');
       ctx.verify(bad.status === 401, { requirements: ['DVC-LKA-003', 'DVC-AUTH-005'], message: 'A forged citizen token: 401', expected: 401, found: bad.status, response: bad });
       const expired = await ctx.env.portal.systemToken({ expiresIn: -120, extraClaims: { SoDinhDanh: citizen(ctx).SoDinhDanh } });

@@ -55,7 +55,7 @@ export const securityChecks: Check[] = [
     title: 'A token signed by a key that is not in the portal JWKS is refused',
     area: 'authentication',
     requirements: ['DVC-AUTH-005'],
-    run: async (ctx: Ctx) => refusedToken(ctx, await ctx.env.portal.systemToken({ foreignKey: ctx.env.portal.foreignKey() }), 'with a token signed by a key outside the JWKS', ['DVC-AUTH-005']),
+    run: async (ctx: Ctx) => refusedToken(ctx, await ctx.env.portal.systemToken({ foreignKey: await ctx.env.portal.foreignKey() }), 'with a token signed by a key outside the JWKS', ['DVC-AUTH-005']),
   }),
   check({
     id: 'authentication.wrong-issuer',

@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPair, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { createTestPki, signMessage, type TestParty, type TestPki } from '@dvc-kit/signature';
 import { startMockPortal, TEST_CITIZENS, type PortalTlsOptions, type FaultRule, type JournalEntry, type MockPortal, type SystemCredentials } from '@dvc-kit/mock-portal';
 import type { DossierRecord, Feedback, UserInfo } from '@dvc-kit/spec';
@@ -90,7 +91,10 @@ export class PortalSide {
       });
       const body = (await res.json()) as SystemCredentials & { detail?: string };
       if (res.status !== 201) throw new Error(`registration refused (${res.status}): ${body.detail ?? JSON.stringify(body)}`);
-      return new PortalSide(portal, pki, body, options.binding, options.pki === undefined);
+      const side = new PortalSide(portal, pki, body, options.binding, options.pki === undefined);
+      // Made in the background while the system starts; the checks that forge tokens await it.
+      side.foreignKey().catch(() => undefined);
+      return side;
     } catch (error) {
       await portal?.close().catch(() => undefined);
       if (!options.pki) await pki?.close().catch(() => undefined);
@@ -130,11 +134,14 @@ export class PortalSide {
     return jwt.sign((options.foreignKey ?? key.privateKey) as CryptoKey | KeyObject);
   }
 
-  private foreign: KeyObject | undefined;
+  private foreign: Promise<KeyObject> | undefined;
 
-  /** A key the portal's JWKS does not hold (to forge tokens); made once per run, as an RSA key takes a blocking 0.1–0.3 s. */
-  foreignKey(): KeyObject {
-    this.foreign ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  /**
+   * A key the portal's JWKS does not hold (to forge tokens). Made once per run, off the event
+   * loop: a blocking RSA key generation stalled every running check for 0.1–0.5 s.
+   */
+  foreignKey(): Promise<KeyObject> {
+    this.foreign ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048 }).then((pair) => pair.privateKey);
     return this.foreign;
   }
 
