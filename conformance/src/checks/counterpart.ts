@@ -44,6 +44,35 @@ export async function systemToken(ctx: Ctx, scope: string): Promise<string> {
   return token;
 }
 
+/** Logs in to the suite's dvcqg gateway with the system's account; INCONCLUSIVE if it cannot. */
+async function dvcqgSession(ctx: Ctx): Promise<string> {
+  const c = ctx.env.portal.credentials;
+  const login = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/dvcqg/login`, headers: MARK, body: { username: c.dvcqgUsername, password: c.dvcqgPassword }, label: 'dvcqgLogin' });
+  const session = (login.json as { session?: string } | undefined)?.session;
+  if (!session) ctx.inconclusive(`the suite could not log in to its portal's dvcqg gateway (${login.status} ${login.text.slice(0, 160)})`);
+  return session;
+}
+
+/** One dvcqg integration call of the system's agency; answers the response and the result item for MaHoSo. */
+async function dvcqgCall(ctx: Ctx, session: string, service: string, fields: Record<string, unknown>, MaHoSo: string, label: string): Promise<{ res: HttpResponse; item?: { MaHoSo?: string; error_code?: string; message?: string } }> {
+  const res = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/dvcqg/integration`, headers: MARK, body: { session, madonvi: ctx.env.portal.credentials.agencyCode, service, ...fields }, label });
+  const item = ((res.json as { result?: { MaHoSo?: string; error_code?: string; message?: string }[] } | undefined)?.result ?? []).find((r) => r.MaHoSo === MaHoSo);
+  return item ? { res, item } : { res };
+}
+
+const OK_CODE = (code: unknown) => code === '0' || code === '00';
+
+/**
+ * A dossier of the system's agency that lives only at the portal: a copy of one the system
+ * synced, under a code dated 2020-01-01 (a day the system numbers nothing on now) and received
+ * that day, so it is not counted in this month's statistics.
+ */
+async function portalOnlyDossier(ctx: Ctx): Promise<Record<string, unknown> & { MaHoSo: string }> {
+  const template = await syncedAt(ctx, (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) })).MaHoSo, ['2', '4', '5', '9', '10']);
+  const { GhiChu: _reason, DanhSachHoSoBoSung: _requests, NgayKetThucXuLy: _ended, NgayTra: _returned, ...copied } = template.dossier;
+  return { ...copied, MaHoSo: `${ctx.env.portal.credentials.agencyCode}-200101-${ctx.random.digits(4)}`, NgayTiepNhan: '20200101080000' };
+}
+
 export const counterpartChecks: Check[] = [
   check({
     id: 'counterpart.discovery-and-jwks',
@@ -134,40 +163,54 @@ export const counterpartChecks: Check[] = [
     },
   }),
   check({
-    id: 'counterpart.agency-scope-and-payments',
-    title: "Counterpart: the suite's portal keeps each system to its agency and itemises payments",
-    area: 'payment',
-    requirements: ['DVC-AUTH-007', 'DVC-PAY-002', 'DVC-PAY-005'],
+    id: 'counterpart.agency-scope',
+    title: "Counterpart: the suite's portal keeps each system to its agency (403 for another agency's dossier)",
+    area: 'authentication',
+    requirements: ['DVC-AUTH-007'],
     bindings: ['rest'],
-    online: ['full'],
     counterpart: true,
     run: async (ctx: Ctx) => {
       const c = ctx.env.portal.credentials;
-      const token = await systemToken(ctx, 'dossiers.write payments.write payments.read');
+      const token = await systemToken(ctx, 'dossiers.write dossiers.read');
       const headers = { authorization: `Bearer ${token}`, ...MARK };
-      const plain = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), files: false });
-      const synced = await syncedAt(ctx, plain.MaHoSo, ['5']);
-
-      const foreign = `000.00.00.G09-${plain.MaHoSo.split('-')[1]}-${ctx.random.digits(4)}`;
-      const body = { ...synced.dossier, MaHoSo: foreign };
+      const dossier = await portalOnlyDossier(ctx);
+      // An agency other than the system's (a ministry's, or another ministry's for a ministry system).
+      const other = c.agencyCode.endsWith('.G09') ? '000.00.00.G10' : '000.00.00.G09';
+      const foreign = `${other}-200101-${ctx.random.digits(4)}`;
+      const body = { ...dossier, MaHoSo: foreign, TrangThaiHoSo: '2' };
       const signature = await signMessage(body, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
       const put = await ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(foreign)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body, label: "upsertDossier of another agency's dossier" });
       ctx.verify(put.status === 403, { requirements: ['DVC-AUTH-007'], message: "Writing another agency's dossier is refused with 403", expected: 403, found: `${put.status} ${put.text.slice(0, 160)}`, response: put });
-
+      const read = await ctx.send({ url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(`${other}-200101-${ctx.random.digits(4)}`)}`, headers, label: "getDossier of another agency's dossier code" });
+      ctx.verify(read.status === 403, { requirements: ['DVC-AUTH-007'], message: "Reading a dossier of another agency is refused with 403", expected: 403, found: `${read.status} ${read.text.slice(0, 160)}`, response: read });
+    },
+  }),
+  check({
+    id: 'counterpart.payment-itemised',
+    title: "Counterpart: the suite's portal itemises payments and keeps them in the five states",
+    area: 'payment',
+    requirements: ['DVC-PAY-002', 'DVC-PAY-005'],
+    // Payments are rest operations of the portal in both bindings (createPayment, getPayment).
+    online: ['full'],
+    counterpart: true,
+    run: async (ctx: Ctx) => {
+      const token = await systemToken(ctx, 'payments.write payments.read');
+      const headers = { authorization: `Bearer ${token}`, ...MARK };
       const procedure = await pickProcedure(ctx, { fees: true });
       const paying = await receive(ctx, { procedure, payOnline: true });
       const atSix = await portalRecord(ctx, paying.MaHoSo, (r) => r.dossier.TrangThaiHoSo === '6');
-      ctx.require(atSix !== undefined, { requirements: ['DVC-PAY-002'], message: 'A fee-charging dossier is synced waiting for payment', expected: 'status 6 at the portal', found: 'not synced' });
+      ctx.require(atSix !== undefined, { requirements: ['DVC-PAY-002', 'DVC-PAY-005'], message: 'A fee-charging dossier is synced waiting for payment', expected: 'status 6 at the portal', found: 'not synced' });
       const fees = paying.submission.DanhSachLePhi ?? [];
       const created = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/v1/payments`, headers: { ...headers, 'idempotency-key': randomUUID() }, body: { MaHoSo: paying.MaHoSo, DanhSachLePhi: fees, returnUrl: `${ctx.env.target}/thanh-toan` }, label: 'createPayment for the fees' });
       const p = created.json as { paymentId?: string; amount?: number; status?: string; currency?: string } | undefined;
       const total = fees.reduce((s, f) => s + f.Gia, 0);
       ctx.verify(created.status === 201 && p?.amount === total && p?.currency === 'VND', { requirements: ['DVC-PAY-002'], message: 'The payment is created for the sum of the items, in đồng', expected: `201 { amount: ${total}, currency: VND }`, found: `${created.status} ${created.text.slice(0, 160)}`, response: created });
-      ctx.verify(['pending', 'paid', 'failed', 'expired', 'refunded'].includes(String(p?.status)), { requirements: ['DVC-PAY-005'], message: 'The payment is in one of the five states', expected: 'pending | paid | failed | expired | refunded', found: p?.status, response: created });
-      if (p?.paymentId) {
-        const read = await ctx.send({ url: `${ctx.env.portal.url}/v1/payments/${encodeURIComponent(p.paymentId)}`, headers, label: 'getPayment' });
-        ctx.verify(read.status === 200 && (read.json as { amount?: number }).amount === total, { requirements: ['DVC-PAY-002', 'DVC-PAY-005'], message: 'The payment reads back with the same amount', expected: total, found: `${read.status} ${read.text.slice(0, 120)}`, response: read });
-      }
+      ctx.verify(created.status === 201 && p?.status === 'pending', { requirements: ['DVC-PAY-005'], message: 'A payment just created is pending (one of the five states)', expected: '201 { status: pending }', found: `${created.status} ${p?.status}`, response: created });
+      ctx.require(typeof p?.paymentId === 'string', { requirements: ['DVC-PAY-005'], message: 'The created payment has a paymentId to read it back by', expected: 'paymentId', found: created.text.slice(0, 160), response: created });
+      const read = await ctx.send({ url: `${ctx.env.portal.url}/v1/payments/${encodeURIComponent(p!.paymentId!)}`, headers, label: 'getPayment' });
+      const got = read.json as { amount?: number; status?: string } | undefined;
+      ctx.verify(read.status === 200 && got?.amount === total, { requirements: ['DVC-PAY-002'], message: 'The payment reads back with the same amount', expected: total, found: `${read.status} ${read.text.slice(0, 120)}`, response: read });
+      ctx.verify(read.status === 200 && ['pending', 'paid', 'failed', 'expired', 'refunded'].includes(String(got?.status)), { requirements: ['DVC-PAY-005'], message: 'The payment read back is in one of the five states', expected: 'pending | paid | failed | expired | refunded', found: `${read.status} ${got?.status}`, response: read });
     },
   }),
   check({
@@ -196,29 +239,76 @@ export const counterpartChecks: Check[] = [
     title: "Counterpart: the suite's portal refuses a dossier at status 3 (not received) that gives no reason",
     area: 'reception',
     requirements: ['DVC-RCV-007'],
-    bindings: ['rest'],
     counterpart: true,
     run: async (ctx: Ctx) => {
       const c = ctx.env.portal.credentials;
+      const rest = await portalOnlyDossier(ctx);
+      const { MaHoSo } = rest;
+      const reason = 'Thành phần hồ sơ không đúng quy định.';
+      if (ctx.env.scope.binding === 'dvcqg') {
+        // The dvcqg binding writes dossiers with DongBoHoSoMC: the answer is per item.
+        const session = await dvcqgSession(ctx);
+        const sync = (dossier: Record<string, unknown>, updating: boolean, label: string) => dvcqgCall(ctx, session, 'DongBoHoSoMC', { isUpdating: updating ? 'True' : 'False', data: [dossier] }, MaHoSo, label);
+        const created = await sync({ ...rest, TrangThaiHoSo: '1' }, false, 'DongBoHoSoMC at status 1');
+        if (!OK_CODE(created.item?.error_code)) ctx.inconclusive(`the suite could not create a dossier at status 1 on its portal (${created.res.status} ${created.res.text.slice(0, 160)})`);
+        const silent = await sync({ ...rest, TrangThaiHoSo: '3' }, true, 'DongBoHoSoMC at status 3 without GhiChu');
+        ctx.verify(silent.res.status === 200 && silent.item !== undefined && !OK_CODE(silent.item.error_code) && typeof silent.item.error_code === 'string', { requirements: ['DVC-RCV-007'], message: 'A dossier not received (status 3) with no reason in GhiChu is refused: its DongBoHoSoMC item answers a non-zero error_code', expected: 'error_code other than "0" for the dossier', found: `${silent.res.status} ${silent.res.text.slice(0, 200)}`, response: silent.res });
+        if (silent.item && !/GhiChu/.test(silent.item.message ?? '')) ctx.note(`The refusal's message does not name GhiChu: ${JSON.stringify(silent.item.message ?? '').slice(0, 160)}`);
+        const reasoned = await sync({ ...rest, TrangThaiHoSo: '3', GhiChu: reason }, true, 'DongBoHoSoMC at status 3 with the reason');
+        ctx.verify(reasoned.res.status === 200 && OK_CODE(reasoned.item?.error_code), { requirements: ['DVC-RCV-007'], message: 'The same dossier at status 3 with its reason in GhiChu is accepted by DongBoHoSoMC', expected: 'error_code "0" for the dossier', found: `${reasoned.res.status} ${reasoned.res.text.slice(0, 200)}`, response: reasoned.res });
+        return;
+      }
       const token = await systemToken(ctx, 'dossiers.write dossiers.read');
       const headers = { authorization: `Bearer ${token}`, ...MARK };
-      const template = await syncedAt(ctx, (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }) })).MaHoSo, ['2', '4', '5', '9', '10']);
-      // A code of the system's agency dated 2020-01-01, a day the system under test numbers nothing on now.
-      const MaHoSo = `${c.agencyCode}-200101-${ctx.random.digits(4)}`;
-      // Received on the code's day too, so this portal-only dossier is not counted in this month's statistics.
-      const { GhiChu: _reason, DanhSachHoSoBoSung: _requests, ...copied } = template.dossier;
-      const rest = { ...copied, NgayTiepNhan: '20200101080000' };
       const put = async (dossier: Record<string, unknown>, label: string) => {
         const signature = await signMessage(dossier, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
         return ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body: dossier, label });
       };
-      const created = await put({ ...rest, MaHoSo, TrangThaiHoSo: '1' }, 'upsertDossier at status 1');
+      const created = await put({ ...rest, TrangThaiHoSo: '1' }, 'upsertDossier at status 1');
       if (created.status !== 201) ctx.inconclusive(`the suite could not create a dossier at status 1 on its portal (${created.status} ${created.text.slice(0, 160)})`);
-      const silent = await put({ ...rest, MaHoSo, TrangThaiHoSo: '3' }, 'upsertDossier at status 3 without GhiChu');
+      const silent = await put({ ...rest, TrangThaiHoSo: '3' }, 'upsertDossier at status 3 without GhiChu');
       const pointers = ((silent.json as { errors?: { pointer?: unknown }[] } | undefined)?.errors ?? []).map((e) => e.pointer);
       ctx.verify(silent.status === 422 && pointers.includes('/GhiChu'), { requirements: ['DVC-RCV-007'], message: 'A dossier not received (status 3) with no reason in GhiChu is refused with a validation error at /GhiChu', expected: '422 with pointer /GhiChu', found: `${silent.status} ${silent.text.slice(0, 200)}`, response: silent });
-      const reasoned = await put({ ...rest, MaHoSo, TrangThaiHoSo: '3', GhiChu: 'Thành phần hồ sơ không đúng quy định.' }, 'upsertDossier at status 3 with the reason');
+      const reasoned = await put({ ...rest, TrangThaiHoSo: '3', GhiChu: reason }, 'upsertDossier at status 3 with the reason');
       ctx.verify(reasoned.status === 200, { requirements: ['DVC-RCV-007'], message: 'The same dossier at status 3 with its reason in GhiChu is accepted', expected: 200, found: `${reasoned.status} ${reasoned.text.slice(0, 200)}`, response: reasoned });
+    },
+  }),
+  check({
+    id: 'counterpart.duplicate-step-once',
+    title: "Counterpart: the suite's portal records a step sent twice only once",
+    area: 'history',
+    requirements: ['DVC-HIST-004'],
+    counterpart: true,
+    run: async (ctx: Ctx) => {
+      const c = ctx.env.portal.credentials;
+      const dossier = { ...(await portalOnlyDossier(ctx)), TrangThaiHoSo: '2' };
+      const { MaHoSo } = dossier;
+      const token = await systemToken(ctx, ctx.env.scope.binding === 'dvcqg' ? 'dossiers.read' : 'dossiers.write dossiers.read');
+      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      const step = { MaHoSo, NguoiXuLy: 'Nguyễn Văn Thành', ChucDanh: 'Chuyên viên', ThoiDiemXuLy: '20200101093000', PhongBanXuLy: 'Bộ phận một cửa', NoiDungXuLy: 'Chuyển hồ sơ cho chuyên viên thụ lý', TrangThai: '4' };
+      if (ctx.env.scope.binding === 'dvcqg') {
+        const session = await dvcqgSession(ctx);
+        const created = await dvcqgCall(ctx, session, 'DongBoHoSoMC', { isUpdating: 'False', data: [dossier] }, MaHoSo, 'DongBoHoSoMC at status 2');
+        if (!OK_CODE(created.item?.error_code)) ctx.inconclusive(`the suite could not create a dossier on its portal (${created.res.status} ${created.res.text.slice(0, 160)})`);
+        for (const label of ['CapNhatTienDoHoSoMC of a step', 'CapNhatTienDoHoSoMC of the same step again']) {
+          const sent = await dvcqgCall(ctx, session, 'CapNhatTienDoHoSoMC', { data: [step] }, MaHoSo, label);
+          ctx.verify(sent.res.status === 200 && OK_CODE(sent.item?.error_code), { requirements: ['DVC-HIST-004'], message: `${label} is accepted (resending is safe)`, expected: 'error_code "0" for the dossier', found: `${sent.res.status} ${sent.res.text.slice(0, 200)}`, response: sent.res });
+        }
+      } else {
+        const signature = await signMessage(dossier, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
+        const created = await ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body: dossier, label: 'upsertDossier at status 2' });
+        if (created.status !== 201) ctx.inconclusive(`the suite could not create a dossier on its portal (${created.status} ${created.text.slice(0, 160)})`);
+        const body = { events: [step] };
+        for (const label of ['appendDossierEvents of a step', 'appendDossierEvents of the same step again (another Idempotency-Key)']) {
+          const sig = await signMessage(body, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
+          const sent = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}/events`, headers: { ...headers, 'x-dvc-signature': sig, 'idempotency-key': randomUUID() }, body, label });
+          ctx.verify(sent.status === 201 || sent.status === 200, { requirements: ['DVC-HIST-004'], message: `${label} is accepted (resending is safe)`, expected: '201 (or 200)', found: `${sent.status} ${sent.text.slice(0, 200)}`, response: sent });
+        }
+      }
+      const listed = await ctx.send({ url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}/events?limit=100`, headers, label: 'listDossierEvents' });
+      const items = (listed.json as { items?: { ThoiDiemXuLy?: string; TrangThai?: string; NguoiXuLy?: string }[] } | undefined)?.items ?? [];
+      const same = items.filter((s) => s.ThoiDiemXuLy === step.ThoiDiemXuLy && s.TrangThai === step.TrangThai && s.NguoiXuLy === step.NguoiXuLy);
+      ctx.verify(listed.status === 200 && same.length === 1 && items.length === 1, { requirements: ['DVC-HIST-004'], message: 'listDossierEvents shows the step sent twice as one step', expected: 'one step', found: `${listed.status} ${items.length} step(s), ${same.length} of them the one sent: ${listed.text.slice(0, 200)}`, response: listed });
     },
   }),
   check({
