@@ -1,29 +1,20 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { createTestPki, type TestPki } from '@dvc-kit/signature';
+import type { TestPki } from '@dvc-kit/signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpsServer, type TestHttpsServer } from '../test/https-server.js';
 import { TargetUnreachableError } from './errors.js';
 import { EvidenceRecorder, routeOrigin } from './evidence.js';
 import { createTransportClient } from './harness/transport-client.js';
 
-let pki: TestPki;
-let server: Server;
-let port: number;
 const HOST = 'dichvucong.thanhhoa.gov.vn';
+let server: TestHttpsServer;
+let pki: TestPki;
+let port: number;
 
 beforeAll(async () => {
-  pki = await createTestPki({ serve: false });
-  const cert = await pki.issueEndEntity({ subject: { commonName: HOST }, subjectAltNames: { dns: [HOST] } });
-  server = createServer({ cert: cert.chainPem.join('\n'), key: cert.privateKeyPem }, (_req, res) => res.end('{"status":"ok"}'));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  port = (server.address() as AddressInfo).port;
+  server = await startHttpsServer(HOST, (_req, res) => res.end('{"status":"ok"}'));
+  ({ pki, port } = server);
 });
-afterAll(async () => {
-  server?.close();
-  await pki?.close();
-});
+afterAll(() => server?.close());
 
 describe('EvidenceRecorder routing', () => {
   it("sends a run's requests through the run's client (its CA, its name resolution) while the route is registered", async () => {

@@ -1,27 +1,18 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { createTestPki, type TestPki } from '@dvc-kit/signature';
+import type { TestPki } from '@dvc-kit/signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpsServer, type TestHttpsServer } from '../../test/https-server.js';
 import { UsageError } from '../errors.js';
 import { createTransportClient, parseResolveRule } from './transport-client.js';
 
+let server: TestHttpsServer;
 let pki: TestPki;
-let server: Server;
 let port: number;
 
 beforeAll(async () => {
-  pki = await createTestPki({ serve: false });
-  const cert = await pki.issueEndEntity({ subject: { commonName: 'dichvucong.thanhhoa.gov.vn' }, subjectAltNames: { dns: ['dichvucong.thanhhoa.gov.vn'] } });
-  server = createServer({ cert: cert.chainPem.join('\n'), key: cert.privateKeyPem }, (req, res) => res.end(`host ${req.headers.host}`));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  port = (server.address() as AddressInfo).port;
+  server = await startHttpsServer('dichvucong.thanhhoa.gov.vn', (req, res) => res.end(`host ${req.headers.host}`));
+  ({ pki, port } = server);
 });
-afterAll(async () => {
-  server?.close();
-  await pki?.close();
-});
+afterAll(() => server?.close());
 
 describe('parseResolveRule', () => {
   it('reads host:port:address as curl does', () => {
