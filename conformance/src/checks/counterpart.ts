@@ -186,20 +186,29 @@ export const counterpartChecks: Check[] = [
     },
   }),
   check({
-    id: 'counterpart.payment-itemised',
-    title: "Counterpart: the suite's portal itemises payments and keeps them in the five states",
+    id: 'counterpart.agency-scope-and-payments',
+    title: "Counterpart: the suite's portal keeps each system to its agency and itemises payments in the five states",
     area: 'payment',
-    requirements: ['DVC-PAY-002', 'DVC-PAY-005'],
-    // Payments are rest operations of the portal in both bindings (createPayment, getPayment).
+    requirements: ['DVC-AUTH-007', 'DVC-PAY-002', 'DVC-PAY-005'],
+    // Payments are rest operations of the portal in both bindings (createPayment, getPayment);
+    // DVC-AUTH-007 at every online level is decided by counterpart.agency-scope (rest) and counterpart.dvcqg-envelope.
     online: ['full'],
     counterpart: true,
     run: async (ctx: Ctx) => {
-      const token = await systemToken(ctx, 'payments.write payments.read');
+      const c = ctx.env.portal.credentials;
+      const token = await systemToken(ctx, 'dossiers.write payments.write payments.read');
       const headers = { authorization: `Bearer ${token}`, ...MARK };
       const procedure = await pickProcedure(ctx, { fees: true });
       const paying = await receive(ctx, { procedure, payOnline: true });
       const atSix = await portalRecord(ctx, paying.MaHoSo, (r) => r.dossier.TrangThaiHoSo === '6');
       ctx.require(atSix !== undefined, { requirements: ['DVC-PAY-002', 'DVC-PAY-005'], message: 'A fee-charging dossier is synced waiting for payment', expected: 'status 6 at the portal', found: 'not synced' });
+
+      const other = c.agencyCode.endsWith('.G09') ? '000.00.00.G10' : '000.00.00.G09';
+      const foreign = `${other}-${paying.MaHoSo.split('-')[1]}-${ctx.random.digits(4)}`;
+      const body = { ...atSix!.dossier, MaHoSo: foreign };
+      const signature = await signMessage(body, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
+      const put = await ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(foreign)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body, label: "upsertDossier of another agency's dossier" });
+      ctx.verify(put.status === 403, { requirements: ['DVC-AUTH-007'], message: "Writing another agency's dossier is refused with 403", expected: 403, found: `${put.status} ${put.text.slice(0, 160)}`, response: put });
       const fees = paying.submission.DanhSachLePhi ?? [];
       const created = await ctx.send({ method: 'POST', url: `${ctx.env.portal.url}/v1/payments`, headers: { ...headers, 'idempotency-key': randomUUID() }, body: { MaHoSo: paying.MaHoSo, DanhSachLePhi: fees, returnUrl: `${ctx.env.target}/thanh-toan` }, label: 'createPayment for the fees' });
       const p = created.json as { paymentId?: string; amount?: number; status?: string; currency?: string } | undefined;
