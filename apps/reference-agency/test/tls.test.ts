@@ -85,7 +85,8 @@ describe('the portal over HTTPS (DVC-TLS-002)', () => {
 
       await portal.serveCertificateFor({ ip: ['127.0.0.1'] });
       await waitFor(() => portal.statuses(code).includes('2'), 'the queued push delivered');
-      expect(agency.services.outbox.entries(code).every((e) => e.state === 'delivered')).toBe(true);
+      // The portal has it before the system has read the answer: wait for the outbox to settle.
+      await waitFor(() => agency.services.outbox.entries(code).every((e) => e.state === 'delivered'), 'the outbox entry marked delivered');
     } finally {
       await agency.close();
     }
