@@ -144,7 +144,8 @@ describe("the owner's evaluation (DVC-EVAL-001)", () => {
     expect(w.status).toBe(200);
     expect((await evaluate(withdrawn, owner, { KetQua: '3' })).status).toBe(201);
     await waitFor(() => portal.evaluations.get(withdrawn), 'the evaluation of the withdrawn dossier at the portal');
-    expect(agency.services.evaluations.get(withdrawn)!.state).toBe('delivered');
+    // The portal has it before the system has read the answer: wait for the store to settle.
+    await waitFor(() => agency.services.evaluations.get(withdrawn)!.state === 'delivered', 'the evaluation marked delivered');
     // The HTML page of the same dossier shows it as evaluated.
     const page = await fetch(`${agency.url}/danh-gia/${done}`, { headers: { cookie: owner } });
     expect(await page.text()).toContain('id="done"');
