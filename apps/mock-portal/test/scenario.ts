@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import { signMessage } from '@dvc-kit/signature';
-import type { Dossier, DossierRecord, ProcessingStep } from '@dvc-kit/spec';
+import { schemaExamples, type Dossier, type DossierRecord, type ProcessingStep } from '@dvc-kit/spec';
 
 export interface HttpAnswer {
   status: number;
@@ -16,18 +16,9 @@ export interface HttpAnswer {
 
 export type Send = (method: string, url: string, init?: { headers?: Record<string, string>; body?: string }) => Promise<HttpAnswer>;
 
-export const DOSSIER: Dossier = {
-  MaHoSo: '000.00.06.H56-231027-0361',
-  MaTTHC: '1.001612',
-  TenTTHC: 'Đăng ký thành lập hộ kinh doanh',
-  KenhThucHien: '2',
-  ChuHoSo: 'Lê Thị Hồng Nhung',
-  LoaiDoiTuong: '1',
-  DinhDanhCHS: [{ LoaiDinhDanh: '1', SoDinhDanh: '038190004521' }],
-  NgayTiepNhan: '20231027083015',
-  NgayHenTra: '20231101170000',
-  TrangThaiHoSo: '2',
-};
+/** The spec's own Dossier example (valid by construction), received (status 2) and without fees. */
+const { DanhSachLePhi: _fees, ...example } = schemaExamples<Dossier>('national-portal', 'Dossier')[0]!;
+export const DOSSIER: Dossier = { ...example, TrangThaiHoSo: '2' };
 
 export function step(TrangThai: ProcessingStep['TrangThai'], NoiDungXuLy: string, at: string): ProcessingStep {
   return { MaHoSo: DOSSIER.MaHoSo, NguoiXuLy: 'Nguyễn Văn Thành', ChucDanh: 'Chuyên viên', ThoiDiemXuLy: at, PhongBanXuLy: 'Phòng Tài chính - Kế hoạch', NoiDungXuLy, TrangThai };

@@ -3,19 +3,11 @@
 // results (and counts records, so the bench can check that every dossier arrived).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { schemaExamples, type Dossier } from '@dvc-kit/spec';
 
 const record = JSON.stringify({
-  dossier: {
-    MaHoSo: '000.00.06.H56-231027-0361',
-    MaTTHC: '1.001612',
-    TenTTHC: 'Đăng ký thành lập hộ kinh doanh',
-    KenhThucHien: '2',
-    ChuHoSo: 'Lê Thị Hồng Nhung',
-    LoaiDoiTuong: '1',
-    NgayTiepNhan: '20231027083015',
-    NgayHenTra: '20231101170000',
-    TrangThaiHoSo: '4',
-  },
+  // The spec's own Dossier example, at status 4.
+  dossier: { ...schemaExamples<Dossier>('national-portal', 'Dossier')[0]!, TrangThaiHoSo: '4' },
   history: [],
   receivedAt: '2023-10-27T08:30:20+07:00',
   version: 2,
