@@ -33,6 +33,8 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'withdraw-after-final': 'DVC-WDR-001',
   'withdraw-any-citizen': 'DVC-WDR-002',
   'payment-double-credit': 'DVC-PAY-003',
+  // A "paid" for a payment that had failed (a final state) is credited.
+  'payment-state-unchecked': 'DVC-PAY-005',
   'errors-as-500': 'DVC-ERR-001',
   'stack-trace-leak': 'DVC-ERR-005',
   'public-lookup-unlimited': 'DVC-RATE-004',

@@ -97,6 +97,15 @@ export function withdrawDossier(services: AgencyServices, ctx: RequestContext): 
   });
 }
 
+/** The states a payment may move to from each state (DVC-PAY-005): failed, expired and refunded are final. */
+const PAYMENT_MOVES: Record<Payment['status'], readonly Payment['status'][]> = {
+  pending: ['paid', 'failed', 'expired'],
+  paid: ['refunded'],
+  failed: [],
+  expired: [],
+  refunded: [],
+};
+
 /**
  * notifyPayment: a `paid` notification for a dossier waiting at status 6 moves it back to
  * processing (DVC-PAY-004); the same transaction notified again is acknowledged without a
@@ -110,6 +119,11 @@ export function notifyPayment(services: AgencyServices, ctx: RequestContext): Pr
     const db = services.store.db;
     const txKey = `${p.paymentId}:${p.status}:${p.transactionRef ?? ''}`;
     const seen = db.prepare('SELECT 1 FROM payments WHERE transaction_key = ?').get(txKey);
+    // A payment's states move pending → paid | failed | expired, paid → refunded and no further
+    // (DVC-PAY-005): a notification that would move it otherwise is acknowledged and ignored.
+    const earlier = (db.prepare('SELECT status FROM payments WHERE payment_id = ? AND code = ?').all(p.paymentId, found.code) as { status: Payment['status'] }[]).map((r) => r.status);
+    const allowed = services.mutant.is('payment-state-unchecked') || earlier.every((from) => from === p.status || PAYMENT_MOVES[from].includes(p.status));
+    if (!allowed) return { status: 200, body: { MaHoSo: found.code, TrangThaiHoSo: found.status } };
     const credit = p.status === 'paid' && (!seen || services.mutant.is('payment-double-credit'));
     if (!seen) {
       db.prepare('INSERT INTO payments (transaction_key, payment_id, code, status, data, received_at) VALUES (?, ?, ?, ?, ?, ?)').run(txKey, p.paymentId, found.code, p.status, JSON.stringify(p), Date.now());

@@ -28,6 +28,7 @@ export const MUTANTS = {
   'withdraw-after-final': 'A withdrawal is accepted even after a final status (3, 7, 8, 10) or 9.',
   'withdraw-any-citizen': "A withdrawal is accepted whoever's SoDinhDanh it carries.",
   'payment-double-credit': 'A repeated payment notification is applied twice (two processing steps).',
+  'payment-state-unchecked': 'A payment notification is applied whatever the payment\'s earlier state (a paid after a failed one is credited).',
   'errors-as-500': 'Errors are answered as HTTP 500 text/plain instead of problem+json.',
   'stack-trace-leak': 'Internal errors answer with the stack trace.',
   'public-lookup-unlimited': 'The public lookup has no rate limit.',

@@ -133,6 +133,13 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     await p.post('/v1/payment-notifications', payment(code));
     return p.agency.services.store.history(code).length > 2;
   },
+  // The gateway said the payment failed (final); a later "paid" for the same payment is not credited.
+  'payment-state-unchecked': async (p) => {
+    const code = await p.submit();
+    await p.post('/v1/payment-notifications', { ...payment(code), status: 'failed' });
+    await p.post('/v1/payment-notifications', payment(code));
+    return p.agency.services.store.get(code)!.paid;
+  },
   'errors-as-500': async (p) => (await p.get('/no-such-path')).status === 500,
   'stack-trace-leak': async (p) => {
     p.agency.services.store.db.close();

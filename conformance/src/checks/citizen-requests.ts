@@ -124,6 +124,39 @@ export const citizenRequestChecks: Check[] = [
     },
   }),
   check({
+    id: 'payment.final-states-kept',
+    title: "A payment's final state holds: a paid notification after a failed one for the same payment changes nothing",
+    area: 'payment',
+    requirements: ['DVC-PAY-005', 'DVC-PAY-004'],
+    online: ['full'],
+    run: async (ctx: Ctx) => {
+      const procedure = await pickProcedure(ctx, { fees: true });
+      const { MaHoSo, submission } = await receive(ctx, { procedure, payOnline: true });
+      await syncedAt(ctx, MaHoSo, ['6'], ['DVC-PAY-004']);
+      const amount = (submission.DanhSachLePhi ?? []).reduce((s, f) => s + f.Gia, 0);
+      const base = { MaHoSo, amount, currency: 'VND', createdAt: new Date(Date.now() - 60_000).toISOString(), transactionRef: `PG${ctx.random.digits(12)}` };
+      const paymentId = `PAY-${ctx.random.token(10)}`;
+      const notify = (body: Record<string, unknown>, label: string) => asPortal(ctx, { method: 'POST', path: '/v1/payment-notifications', body, scope: 'agency.payments.write', idempotencyKey: randomUUID(), label });
+      const failed = await notify({ ...base, paymentId, status: 'failed' }, 'notifyPayment (failed)');
+      ctx.require(failed.status === 200, { message: 'The failed notification is acknowledged', expected: 200, found: `${failed.status} ${failed.text.slice(0, 200)}`, response: failed });
+      const late = await notify({ ...base, paymentId, status: 'paid', paidAt: new Date().toISOString() }, 'notifyPayment (paid, for the payment that failed)');
+      ctx.verify(late.status === 200 || late.status === 409, { message: 'A notification that would leave a final state is acknowledged or refused as a conflict', expected: '200 or 409', found: `${late.status} ${late.text.slice(0, 200)}`, response: late });
+      const owner = citizen(ctx);
+      const view = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { authorization: `Bearer ${await ctx.env.portal.citizenToken(owner)}` }, label: 'lookupDossier (after the paid for the failed payment)' });
+      const status = (view.json as { dossier?: { TrangThaiHoSo?: string } } | undefined)?.dossier?.TrangThaiHoSo;
+      const receipt = late.status === 200 ? (late.json as { TrangThaiHoSo?: string } | undefined)?.TrangThaiHoSo : '6';
+      ctx.verify(status === '6' && receipt === '6', {
+        message: 'The "paid" for a payment that had failed (a final state) is not credited: the dossier still waits for payment at 6',
+        expected: "TrangThaiHoSo '6' in the answer and in the owner's lookup",
+        found: `answer ${receipt ?? 'none'}, lookup ${status ?? `${view.status}`}`,
+        response: [late, view],
+      });
+      // A new payment is credited: the dossier was waiting, and the system still takes payments.
+      const fresh = await notify({ ...base, paymentId: `PAY-${ctx.random.token(10)}`, status: 'paid', paidAt: new Date().toISOString() }, 'notifyPayment (paid, a new payment)');
+      ctx.verify(fresh.status === 200 && (fresh.json as { TrangThaiHoSo?: string } | undefined)?.TrangThaiHoSo !== '6', { requirements: ['DVC-PAY-004'], message: 'A new, paid payment moves the dossier on', expected: "200 with TrangThaiHoSo other than '6'", found: `${fresh.status} ${fresh.text.slice(0, 200)}`, response: fresh });
+    },
+  }),
+  check({
     id: 'payment.tampered-notification-refused',
     title: 'A payment notification with a bad signature is refused and changes nothing',
     area: 'payment',
