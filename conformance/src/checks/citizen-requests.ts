@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ProcessingStep } from '@dvc-kit/spec';
+import type { Payment, ProcessingStep } from '@dvc-kit/spec';
+import type { HttpResponse } from '../evidence.js';
 import { asPortal, check, citizen, nowPortal, pickProcedure, portalRecord, receive, syncedAt, verifyProblem, type Check, type Ctx } from './support.js';
 
 function supplement(ctx: Ctx) {
@@ -10,9 +11,29 @@ function withdrawal(SoDinhDanh: string) {
   return { LyDo: 'Tôi muốn nộp lại hồ sơ khác.', NgayYeuCau: nowPortal(-1000), SoDinhDanh };
 }
 
+/** The owner's authenticated lookup of the dossier. */
+async function ownLookup(ctx: Ctx, MaHoSo: string, label: string, owner = citizen(ctx)): Promise<HttpResponse> {
+  return ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { authorization: `Bearer ${await ctx.env.portal.citizenToken(owner)}` }, label });
+}
+
 async function history(ctx: Ctx, MaHoSo: string, owner = citizen(ctx)): Promise<ProcessingStep[]> {
-  const res = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { authorization: `Bearer ${await ctx.env.portal.citizenToken(owner)}` }, label: 'lookupDossier (history)' });
+  const res = await ownLookup(ctx, MaHoSo, 'lookupDossier (history)', owner);
   return ((res.json as { history?: ProcessingStep[] } | undefined)?.history ?? []) as ProcessingStep[];
+}
+
+/**
+ * A fee-charging dossier paid online, synced waiting for payment (status 6), and a maker of
+ * `paid` notifications for its fees (a new payment each call unless `paymentId` is given).
+ */
+async function awaitingPayment(ctx: Ctx): Promise<{ MaHoSo: string; payment: (over?: { paymentId?: string }) => Payment }> {
+  const { MaHoSo, submission } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: true }), payOnline: true });
+  await syncedAt(ctx, MaHoSo, ['6'], ['DVC-PAY-004']);
+  const amount = (submission.DanhSachLePhi ?? []).reduce((s, f) => s + f.Gia, 0);
+  const createdAt = new Date(Date.now() - 60_000).toISOString();
+  return {
+    MaHoSo,
+    payment: (over = {}) => ({ paymentId: over.paymentId ?? `PAY-${ctx.random.token(10)}`, MaHoSo, amount, currency: 'VND', status: 'paid', createdAt, paidAt: new Date().toISOString(), transactionRef: `PG${ctx.random.digits(12)}` }),
+  };
 }
 
 export const citizenRequestChecks: Check[] = [
@@ -103,11 +124,8 @@ export const citizenRequestChecks: Check[] = [
     requirements: ['DVC-PAY-004', 'DVC-PAY-003', 'DVC-HIST-004'],
     online: ['full'],
     run: async (ctx: Ctx) => {
-      const procedure = await pickProcedure(ctx, { fees: true });
-      const { MaHoSo, submission } = await receive(ctx, { procedure, payOnline: true });
-      await syncedAt(ctx, MaHoSo, ['6'], ['DVC-PAY-004']);
-      const amount = (submission.DanhSachLePhi ?? []).reduce((s, f) => s + f.Gia, 0);
-      const payment = { paymentId: `PAY-${ctx.random.token(10)}`, MaHoSo, amount, currency: 'VND', status: 'paid', createdAt: new Date(Date.now() - 60_000).toISOString(), paidAt: new Date().toISOString(), transactionRef: `PG${ctx.random.digits(12)}` };
+      const { MaHoSo, payment: newPayment } = await awaitingPayment(ctx);
+      const payment = newPayment();
       const first = await asPortal(ctx, { method: 'POST', path: '/v1/payment-notifications', body: payment, scope: 'agency.payments.write', label: 'notifyPayment (paid)' });
       ctx.require(first.status === 200, { requirements: ['DVC-PAY-004'], message: 'The paid notification is acknowledged', expected: 200, found: `${first.status} ${first.text.slice(0, 200)}`, response: first });
       // The gateway repeats the notification (new delivery, new key): it must not credit twice.
@@ -130,19 +148,14 @@ export const citizenRequestChecks: Check[] = [
     requirements: ['DVC-PAY-005', 'DVC-PAY-004'],
     online: ['full'],
     run: async (ctx: Ctx) => {
-      const procedure = await pickProcedure(ctx, { fees: true });
-      const { MaHoSo, submission } = await receive(ctx, { procedure, payOnline: true });
-      await syncedAt(ctx, MaHoSo, ['6'], ['DVC-PAY-004']);
-      const amount = (submission.DanhSachLePhi ?? []).reduce((s, f) => s + f.Gia, 0);
-      const base = { MaHoSo, amount, currency: 'VND', createdAt: new Date(Date.now() - 60_000).toISOString(), transactionRef: `PG${ctx.random.digits(12)}` };
-      const paymentId = `PAY-${ctx.random.token(10)}`;
+      const { MaHoSo, payment } = await awaitingPayment(ctx);
       const notify = (body: Record<string, unknown>, label: string) => asPortal(ctx, { method: 'POST', path: '/v1/payment-notifications', body, scope: 'agency.payments.write', idempotencyKey: randomUUID(), label });
-      const failed = await notify({ ...base, paymentId, status: 'failed' }, 'notifyPayment (failed)');
+      const { paidAt: _never, ...failing } = payment();
+      const failed = await notify({ ...failing, status: 'failed' }, 'notifyPayment (failed)');
       ctx.require(failed.status === 200, { message: 'The failed notification is acknowledged', expected: 200, found: `${failed.status} ${failed.text.slice(0, 200)}`, response: failed });
-      const late = await notify({ ...base, paymentId, status: 'paid', paidAt: new Date().toISOString() }, 'notifyPayment (paid, for the payment that failed)');
+      const late = await notify(payment({ paymentId: failing.paymentId }), 'notifyPayment (paid, for the payment that failed)');
       ctx.verify(late.status === 200 || late.status === 409, { message: 'A notification that would leave a final state is acknowledged or refused as a conflict', expected: '200 or 409', found: `${late.status} ${late.text.slice(0, 200)}`, response: late });
-      const owner = citizen(ctx);
-      const view = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { authorization: `Bearer ${await ctx.env.portal.citizenToken(owner)}` }, label: 'lookupDossier (after the paid for the failed payment)' });
+      const view = await ownLookup(ctx, MaHoSo, 'lookupDossier (after the paid for the failed payment)');
       const status = (view.json as { dossier?: { TrangThaiHoSo?: string } } | undefined)?.dossier?.TrangThaiHoSo;
       const receipt = late.status === 200 ? (late.json as { TrangThaiHoSo?: string } | undefined)?.TrangThaiHoSo : '6';
       ctx.verify(status === '6' && receipt === '6', {
@@ -152,7 +165,7 @@ export const citizenRequestChecks: Check[] = [
         response: [late, view],
       });
       // A new payment is credited: the dossier was waiting, and the system still takes payments.
-      const fresh = await notify({ ...base, paymentId: `PAY-${ctx.random.token(10)}`, status: 'paid', paidAt: new Date().toISOString() }, 'notifyPayment (paid, a new payment)');
+      const fresh = await notify(payment(), 'notifyPayment (paid, a new payment)');
       ctx.verify(fresh.status === 200 && (fresh.json as { TrangThaiHoSo?: string } | undefined)?.TrangThaiHoSo !== '6', { requirements: ['DVC-PAY-004'], message: 'A new, paid payment moves the dossier on', expected: "200 with TrangThaiHoSo other than '6'", found: `${fresh.status} ${fresh.text.slice(0, 200)}`, response: fresh });
     },
   }),
@@ -163,11 +176,8 @@ export const citizenRequestChecks: Check[] = [
     requirements: ['DVC-PAY-003', 'DVC-SIG-004'],
     online: ['full'],
     run: async (ctx: Ctx) => {
-      const procedure = await pickProcedure(ctx, { fees: true });
-      const { MaHoSo, submission } = await receive(ctx, { procedure, payOnline: true });
-      await syncedAt(ctx, MaHoSo, ['6'], ['DVC-PAY-004']);
-      const amount = (submission.DanhSachLePhi ?? []).reduce((s, f) => s + f.Gia, 0);
-      const payment = { paymentId: `PAY-${ctx.random.token(10)}`, MaHoSo, amount, currency: 'VND', status: 'paid', createdAt: new Date(Date.now() - 60_000).toISOString(), paidAt: new Date().toISOString(), transactionRef: `PG${ctx.random.digits(12)}` };
+      const { MaHoSo, payment: newPayment } = await awaitingPayment(ctx);
+      const payment = newPayment();
       const signature = await ctx.env.portal.sign({ ...payment, amount: 1 });
       const res = await asPortal(ctx, { method: 'POST', path: '/v1/payment-notifications', body: payment, signature, scope: 'agency.payments.write', label: 'notifyPayment signed over another amount' });
       ctx.verify(res.status >= 400 && res.status < 500, { message: 'A notification whose signature does not match is refused', expected: '4xx', found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
