@@ -83,13 +83,19 @@ export interface CreateTestPkiOptions {
   agency?: TestSubject;
   /** Start of validity of every certificate (default: one day ago). */
   validFrom?: Date;
-  /** Serve CRLs, OCSP and the TSA over HTTP on 127.0.0.1 (default true). Without it, use `pki.fetcher`. */
+  /** Serve CRLs, OCSP and the TSA over HTTP (default true). Without it, use `pki.fetcher`. */
   serve?: boolean;
-  /** Port to listen on (default 0: any free port). */
+  /**
+   * Address the server binds to (default 127.0.0.1). Another interface (or 0.0.0.0) lets
+   * systems on other machines fetch CRLs and OCSP answers; give them a `baseUrl` they can reach.
+   */
+  host?: string;
+  /** Port to listen on (default 0: any free port; the port of `baseUrl` when it names `host`). */
   port?: number;
   /**
    * Base URL written into certificates (CRL distribution points, OCSP). Default: the
-   * loopback server's URL, or `http://test-pki-<id>.invalid` when not serving.
+   * server's URL (`http://<host>:<port>`; 127.0.0.1 for a wildcard host), or
+   * `http://test-pki-<id>.invalid` when not serving.
    */
   baseUrl?: string;
   /**
@@ -325,6 +331,16 @@ async function makeCertificate(spec: CertSpec): Promise<ParsedCertificate> {
   return parseCertificate(new Uint8Array(cert.toSchema(true).toBER()));
 }
 
+/** `host:port`, an IPv6 address in brackets (as URLs and error messages write it). */
+function hostPort(host: string, port: number): string {
+  return `${isIPv6(host) ? `[${host}]` : host}:${port}`;
+}
+
+/** A URL's hostname without the brackets of an IPv6 address. */
+function unbracket(hostname: string): string {
+  return hostname.replace(/^\[|\]$/g, '');
+}
+
 function party(cert: ParsedCertificate, key: KeyObject, chain: ParsedCertificate[]): TestParty {
   return {
     certificatePem: cert.pem,
@@ -345,7 +361,7 @@ function chainOf(ca: Ca): ParsedCertificate[] {
 /**
  * A throw-away PKI shaped like Vietnam's: a root, a government CA (as Ban Cơ yếu
  * Chính phủ runs) and a licensed public CA under it, an agency and a citizen
- * certificate, a TSA, and CRL / OCSP / RFC 3161 services on 127.0.0.1.
+ * certificate, a TSA, and CRL / OCSP / RFC 3161 services over HTTP (on 127.0.0.1 unless `host` says otherwise).
  *
  * @example
  * const pki = await createTestPki();
@@ -357,9 +373,10 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
   const serve = options.serve ?? true;
   let server: Server | undefined;
   let baseUrl = options.baseUrl ?? options.snapshot?.baseUrl;
-  // A fixed loopback base URL (e.g. a PKI saved to disk) must be served on its own port.
+  const host = options.host ?? '127.0.0.1';
+  // A fixed base URL naming the served address (e.g. a PKI saved to disk) must be served on its own port.
   const fixed = baseUrl ? new URL(baseUrl) : undefined;
-  const port = options.port ?? (fixed && fixed.hostname === '127.0.0.1' ? Number(fixed.port || 80) : 0);
+  const port = options.port ?? (fixed && unbracket(fixed.hostname) === host ? Number(fixed.port || 80) : 0);
   const id = randomBytes(4).toString('hex');
   // The server must be listening before certificates are made: its URL goes into them.
   let handler: ((req: RevocationRequest) => Promise<{ status: number; type: string; body: Uint8Array } | 'reset'>) | undefined;
@@ -386,11 +403,13 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
       });
     });
     await new Promise<void>((resolve, reject) => {
-      server!.once('error', (e) => reject(new SignatureError('ERR_SIGNATURE_TEST_PKI', `the test PKI cannot listen on 127.0.0.1:${port}: ${e.message}`, { cause: e })));
-      server!.listen(port, '127.0.0.1', () => resolve());
+      server!.once('error', (e) => reject(new SignatureError('ERR_SIGNATURE_TEST_PKI', `the test PKI cannot listen on ${hostPort(host, port)}: ${e.message}`, { cause: e })));
+      server!.listen(port, host, () => resolve());
     });
     server.unref();
-    baseUrl ??= `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // A wildcard address is no URL anyone can fetch: name the loopback interface instead.
+    const named = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    baseUrl ??= `http://${hostPort(named, (server.address() as AddressInfo).port)}`;
   }
   baseUrl ??= `http://test-pki-${id}.invalid`;
   const base = baseUrl.replace(/\/$/, '');
