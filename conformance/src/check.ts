@@ -74,6 +74,12 @@ export interface CheckDefinition<Env = unknown> {
    */
   exclusive?: boolean;
   /**
+   * Makes the system hold back its calls to the portal for a while (a 429's Retry-After). It
+   * starts once every long check (those with `expectedMs`, which wait on those calls) has
+   * ended, beside the quick ones, so that the pause delays no scenario.
+   */
+  pausesSystem?: boolean;
+  /**
    * Verifies the suite's own portal (a requirement whose subject is the national portal).
    * When it does not hold, the system under test is not at fault: the outcome is
    * INCONCLUSIVE, never FAIL.

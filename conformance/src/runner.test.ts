@@ -115,6 +115,28 @@ describe('runChecks and buildReport', () => {
   it('starts the longest checks first, keeps list order among equals, and runs exclusive checks last', () => {
     const order = runOrder([{ expectedMs: 10 }, { exclusive: true }, {}, { expectedMs: 2000 }, { expectedMs: 10 }, { exclusive: true, expectedMs: 9000 }]);
     expect(order).toEqual({ parallel: [3, 0, 4, 2], serial: [1, 5] });
+    // A check that pauses the system goes after the long ones, however long it is itself, before the quick ones.
+    expect(runOrder([{}, { pausesSystem: true, expectedMs: 5000 }, { expectedMs: 10 }, { expectedMs: 300 }])).toEqual({ parallel: [3, 2, 1, 0], serial: [] });
+  });
+
+  it('starts a check that pauses the system once every long check has ended, beside the quick ones', async () => {
+    const log: string[] = [];
+    const step = (id: string, ms: number, extra: { expectedMs?: number; pausesSystem?: boolean } = {}) =>
+      defineCheck<{ base: string }>({
+        id, title: id, area: 'errors', requirements: ['DVC-ERR-001'], ...extra,
+        run: async () => {
+          log.push(`start ${id}`);
+          await new Promise((r) => setTimeout(r, ms));
+          log.push(`end ${id}`);
+        },
+      });
+    const checks = [step('errors.quick-a', 5), step('errors.pause', 20, { pausesSystem: true, expectedMs: 2000 }), step('errors.long-a', 80, { expectedMs: 800 }), step('errors.long-b', 40, { expectedMs: 400 }), step('errors.quick-b', 5)];
+    await runChecks({ checks, catalogue: requirements, inScope, scope, env: { base }, seed: 1, concurrency: 4 });
+    const at = (entry: string) => log.indexOf(entry);
+    expect(at('start errors.pause')).toBeGreaterThan(at('end errors.long-a'));
+    expect(at('start errors.pause')).toBeGreaterThan(at('end errors.long-b'));
+    // The quick checks did not wait for it.
+    expect(at('start errors.quick-a')).toBeLessThan(at('end errors.long-a'));
   });
 
   it('runs checks side by side up to the concurrency, and an exclusive check alone after them', async () => {

@@ -219,11 +219,16 @@ export const DEFAULT_CONCURRENCY = 16;
 /**
  * The order checks start in (indexes into `checks`): the longest first (`expectedMs`), so the
  * run ends about when its slowest check does; ties keep the list's order, so a seed gives the
- * same run. Exclusive checks (shared state) run one by one after all the others.
+ * same run. A check that pauses the system comes right after the long ones (it waits for them
+ * to end, see runChecks), before the quick ones. Exclusive checks (shared state) run one by
+ * one after all the others.
  */
-export function runOrder(checks: readonly Pick<CheckDefinition<unknown>, 'exclusive' | 'expectedMs'>[]): { parallel: number[]; serial: number[] } {
+export function runOrder(checks: readonly Pick<CheckDefinition<unknown>, 'exclusive' | 'expectedMs' | 'pausesSystem'>[]): { parallel: number[]; serial: number[] } {
   const indexes = [...checks.keys()];
-  const parallel = indexes.filter((i) => !checks[i]!.exclusive).sort((a, b) => (checks[b]!.expectedMs ?? 0) - (checks[a]!.expectedMs ?? 0) || a - b);
+  const rank = (i: number) => (checks[i]!.pausesSystem ? 0.5 : (checks[i]!.expectedMs ?? 0) > 0 ? 1 : 0);
+  const parallel = indexes
+    .filter((i) => !checks[i]!.exclusive)
+    .sort((a, b) => rank(b) - rank(a) || (checks[b]!.pausesSystem ? 0 : checks[b]!.expectedMs ?? 0) - (checks[a]!.pausesSystem ? 0 : checks[a]!.expectedMs ?? 0) || a - b);
   const serial = indexes.filter((i) => checks[i]!.exclusive);
   return { parallel, serial };
 }
@@ -252,11 +257,19 @@ export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<Ch
     options.onProgress?.({ type: 'check', result, done, total: selected.length });
   };
   const { parallel, serial } = runOrder(selected);
+  // The long checks a pausing one waits for (they wait on the system's calls to the portal).
+  const long = parallel.filter((i) => !selected[i]!.pausesSystem && (selected[i]!.expectedMs ?? 0) > 0);
+  let longLeft = long.length;
+  let longEnded!: () => void;
+  const longDone = longLeft === 0 ? Promise.resolve() : new Promise<void>((r) => (longEnded = r));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < parallel.length) {
       const index = parallel[next++]!;
+      const check = selected[index]!;
+      if (check.pausesSystem) await longDone;
       await runAt(index);
+      if (!check.pausesSystem && (check.expectedMs ?? 0) > 0 && --longLeft === 0) longEnded();
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, parallel.length || 1));

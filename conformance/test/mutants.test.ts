@@ -22,6 +22,7 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'token-scope-unchecked': 'DVC-AUTH-011',
   'request-signature-unchecked': 'DVC-SIG-004',
   'validation-skipped': 'DVC-RCV-003',
+  'validation-types-only': 'DVC-RCV-003',
   'idempotency-ignored': 'DVC-IDEM-002',
   'idempotency-body-unchecked': 'DVC-IDEM-003',
   'events-unsigned': 'DVC-SIG-001',
@@ -108,13 +109,15 @@ describe('mutant systems', () => {
     { mutant: 'errors-as-500', requirements: ['DVC-AUTH-005', 'DVC-ERR-001', 'DVC-LKP-003'] },
     // Bodies against the schema accepted: no 422 naming the field.
     { mutant: 'validation-skipped', requirements: ['DVC-ERR-003', 'DVC-RCV-003'] },
+    // Only types and required fields checked: the probes of patterns, lengths, code lists and unknown properties fail.
+    { mutant: 'validation-types-only', requirements: ['DVC-ERR-003', 'DVC-RCV-003'] },
   ];
 
   it('the per-operation contract checks alone fail the mutants that break what they probe', async () => {
     const start = referenceAgencyCommand();
     const pki = await createTestPki({ serve: true });
     const checks = operationChecks();
-    const results = await pool(OPERATION_MUTANTS, 2, async ({ mutant, requirements: ids }) => {
+    const results = await pool(OPERATION_MUTANTS, 3, async ({ mutant, requirements: ids }) => {
       const report = await runSuite({ scope: { profile: 'province', online: 'full', binding: 'rest' }, start, seed: 7, checks, extraEnv: { DVC_MUTANT: mutant }, rerun: false, pki });
       return { mutant, outcomes: Object.fromEntries(ids.map((id) => [id, report.requirements.find((r) => r.id === id)!.outcome])), failedBy: report.checks.filter((c) => c.outcome === 'FAIL').map((c) => c.id) };
     });
@@ -123,5 +126,13 @@ describe('mutant systems', () => {
       expect(r.outcomes, r.mutant).toEqual(Object.fromEntries(Object.keys(r.outcomes).map((id) => [id, 'FAIL'])));
       expect(r.failedBy.every((id) => id.startsWith('contract.'))).toBe(true);
     }
+    // Each body probe decides its own constraint: the types-only mutant fails every probe but those of types and
+    // required fields, and those of the fields its business rules refuse anyway (an offered procedure and its
+    // components, its own agency code, a well-formed owner ID), naming the field just as the schema would.
+    const typesOnly = results.find((r) => r.mutant === 'validation-types-only')!;
+    const businessRules = /\.(receive-dossier\.body\.(matthc|macoquanthuchien|dinhdanhchs\.0\.sodinhdanh|tailieunop\.0\.mathanhphanhoso)|receive-feedback\.body\.macoquanxuly)\./;
+    const expected = checks.map((c) => c.id).filter((id) => id.includes('.body.') && !/\.(type|required)$/.test(id) && !businessRules.test(id));
+    expect(expected.length).toBeGreaterThan(60);
+    expect(typesOnly.failedBy.filter((id) => id.includes('.body.')).sort()).toEqual(expected.sort());
   }, 180_000);
 });

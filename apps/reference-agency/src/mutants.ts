@@ -17,6 +17,7 @@ export const MUTANTS = {
   'token-scope-unchecked': 'The token scope is not checked (any scope may call any operation).',
   'request-signature-unchecked': 'Incoming X-DVC-Signature is not verified (missing or bad signatures are accepted).',
   'validation-skipped': 'Request bodies are not validated against the spec; invalid dossiers are stored.',
+  'validation-types-only': 'Request bodies are checked for required fields and types only: patterns, formats, lengths, code lists and unknown properties are let through.',
   'idempotency-ignored': 'Idempotency-Key is ignored: a retried receiveDossier creates a second dossier.',
   'idempotency-body-unchecked': 'The same Idempotency-Key with a different body replays the first answer instead of 422.',
   'events-unsigned': 'Status pushes to the national portal carry no X-DVC-Signature.',

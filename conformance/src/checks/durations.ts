@@ -6,8 +6,15 @@ import type { Check } from './support.js';
  * run is about as long as its slowest check. A check not listed is taken as quick.
  */
 export const EXPECTED_MS: Readonly<Record<string, number>> = Object.freeze({
-  'rate-limits.retry-after-honoured': 2200,
   'counterpart.agency-scope-and-payments': 1200,
+  'pagination.procedures-pages': 850,
+  'transport.tls-versions': 400,
+  'payment.final-states-kept': 350,
+  'errors.no-internal-details': 300,
+  'dossier-code.unique-and-sequential': 300,
+  // Quick, but they wait on the system's pushes: a check that pauses the system must not overlap them.
+  'counterpart.agency-scope': 200,
+  'counterpart.duplicate-step-once': 200,
   'evaluation.owner-evaluates-ended-dossier': 1100,
   'withdrawal.refused-after-final': 800,
   'status-sync.queued-while-portal-down': 800,

@@ -97,6 +97,8 @@ export const exclusiveChecks: Check[] = [
     area: 'rate-limits',
     requirements: ['DVC-RATE-002'],
     timeoutMs: 180_000,
+    // A system may hold back every call after a 429: the scenarios would wait out Retry-After too.
+    pausesSystem: true,
     run: async (ctx: Ctx) => {
       // The 429 is scoped to this check's dossier, and so is the verdict: a push of the same
       // dossier inside Retry-After is a resend too early. A system may also hold back every push

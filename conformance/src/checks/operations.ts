@@ -1,13 +1,15 @@
 import { AREA_PREFIXES, getDocument, listOperations, type OperationInfo, type RequirementArea } from '@dvc-kit/spec';
-import { validateRequest, validateResponse, type OperationId } from '@dvc-kit/validators';
+import { validateResponse, type OperationId } from '@dvc-kit/validators';
 import type { SuiteEnv } from '../harness/environment.js';
+import { applyProbe, bodyProbes, describeProbe, faultsOnlyThere, probeSlug } from './schema-probes.js';
 import { asPortal, check, isProblem, newSubmission, nowPortal, pickProcedure, verifyProblem, type Check, type Ctx } from './support.js';
 
 /*
  * Contract checks derived from agency-system.yaml, one per operation and probe
- * (`contract.<operation-id>.<probe>`): the operations, their security, bodies, examples and
+ * (`contract.<operation-id>.<probe>`, and `contract.<operation-id>.body.<field>.<constraint>`
+ * per constraint of a request body): the operations, their security, bodies, examples and
  * documented answers come from @dvc-kit/spec and @dvc-kit/validators, never re-typed here.
- * A new operation in the document gets its probes without a change to this file.
+ * A new operation or constraint in the document gets its probes without a change to this file.
  */
 
 type Json = Record<string, unknown>;
@@ -144,52 +146,43 @@ function malformedJsonCheck(op: OperationInfo): Check | undefined {
   });
 }
 
-/**
- * The documented example with one top-level string field made a number, chosen so that the
- * validators (the document's schema) see exactly that one violation in the body.
- */
-function breakOneField(operationId: string, valid: Json): { body: Json; field: string } | undefined {
-  const bodyErrors = (body: unknown) => {
-    const result = validateRequest(operationId as OperationId, { body });
-    return result.ok ? [] : result.errors.filter((e) => !e.pointer.startsWith('#/'));
-  };
-  if (bodyErrors(valid).length > 0) return undefined;
-  for (const [field, value] of Object.entries(valid)) {
-    if (typeof value !== 'string') continue;
-    const body = { ...valid, [field]: 12345 };
-    const errors = bodyErrors(body);
-    if (errors.length > 0 && errors.every((e) => e.pointer === `/${field}`)) return { body, field };
-  }
-  return undefined;
+/** The body the system would accept: a fresh dossier for receiveDossier, else the documented example naming the probe's dossier. */
+async function validBody(ctx: Ctx, op: OperationInfo, example: Json, code: string): Promise<Json> {
+  if (op.operationId === 'receiveDossier') return newSubmission(ctx, { procedure: await pickProcedure(ctx, { fees: false }) }) as unknown as Json;
+  return 'MaHoSo' in example ? { ...example, MaHoSo: code } : { ...example };
 }
 
-/** (c) A body against the schema: 400/422 problem+json whose errors point at the field. */
-function schemaInvalidCheck(op: OperationInfo): Check | undefined {
-  const body = portalBody(op);
-  if (!body) return undefined;
-  const requirements = op.operationId === 'receiveDossier' ? ['DVC-ERR-003', 'DVC-ERR-001', 'DVC-RCV-003'] : ['DVC-ERR-003', 'DVC-ERR-001'];
-  return check({
-    id: `contract.${kebab(op.operationId)}.schema-invalid`,
-    title: `${op.operationId} refuses a body that breaks its schema with 400/422 problem+json pointing at the field`,
-    area: 'errors',
-    requirements,
-    run: async (ctx: Ctx) => {
-      const code = await dossierFor(ctx, op);
-      // A dossier the system would accept, else the document's example (with the probe's dossier code).
-      const valid = (op.operationId === 'receiveDossier'
-        ? newSubmission(ctx, { procedure: await pickProcedure(ctx, { fees: false }) })
-        : { ...(body.example as Json), ...('MaHoSo' in ((body.example as Json | undefined) ?? {}) ? { MaHoSo: code } : {}) }) as unknown as Json;
-      const broken = breakOneField(op.operationId, valid);
-      if (!broken) ctx.skip(`agency-system.yaml gives ${op.operationId} no valid example with a string field to break`);
-      const res = await asPortal(ctx, { method: op.method.toUpperCase(), path: pathFor(op, code), body: broken.body, label: `${op.operationId} with ${broken.field} a number` });
-      ctx.verify(res.status === 400 || res.status === 422, { requirements: requirements.filter((r) => r !== 'DVC-ERR-001'), message: `${op.operationId}: a body with ${broken.field} of the wrong type is refused as invalid`, expected: '422 (or 400)', found: `${res.status} ${res.text.slice(0, 160)}`, response: res });
-      if (res.status < 400) return;
-      verifyProblem(ctx, res, `${op.operationId} with an invalid body`);
-      const errors = (res.json as { errors?: { pointer?: unknown; message?: { vi?: unknown; en?: unknown } }[] } | undefined)?.errors;
-      const named = Array.isArray(errors) ? errors.find((e) => e?.pointer === `/${broken.field}`) : undefined;
-      ctx.verify(named !== undefined, { requirements: ['DVC-ERR-003'], message: `The problem's errors name the field with a JSON pointer (/${broken.field})`, expected: `errors: [{ pointer: "/${broken.field}", … }]`, found: Array.isArray(errors) ? JSON.stringify(errors.map((e) => e?.pointer)) : 'no errors array', response: res });
-      if (named) ctx.verify(typeof named.message?.vi === 'string' && typeof named.message?.en === 'string', { requirements: ['DVC-ERR-003'], message: 'The error has a message in Vietnamese and English', expected: '{ message: { vi, en } }', found: JSON.stringify(named).slice(0, 200), response: res });
-    },
+/**
+ * (c) One check per constraint of the body's schema: a body the system would accept with one
+ * field broken (found by schema-probes.ts) is refused with 400/422 problem+json whose errors
+ * name that field. A system that checks types but not patterns, lengths or code lists fails
+ * the probes of what it lets through.
+ */
+function schemaConstraintChecks(op: OperationInfo): Check[] {
+  const example = portalBody(op)?.example as Json | undefined;
+  if (!example || typeof example !== 'object') return [];
+  const requirements = op.operationId === 'receiveDossier' ? ['DVC-RCV-003', 'DVC-ERR-003', 'DVC-ERR-001'] : ['DVC-ERR-003', 'DVC-ERR-001'];
+  return bodyProbes(op.operationId, example).map((probe) => {
+    const what = describeProbe(probe);
+    return check({
+      id: `contract.${kebab(op.operationId)}.body.${probeSlug(probe)}`,
+      title: `${op.operationId} refuses a body with ${what} (${probe.code}): 400/422 problem+json naming ${probe.pointer}`,
+      area: 'errors',
+      requirements,
+      run: async (ctx: Ctx) => {
+        const code = await dossierFor(ctx, op);
+        const body = applyProbe(await validBody(ctx, op, example, code), probe, example);
+        if (!body || !faultsOnlyThere(op.operationId, body, probe)) ctx.inconclusive(`the suite could not break only ${probe.pointer} (${probe.code}) in a body the system would accept`);
+        const res = await asPortal(ctx, { method: op.method.toUpperCase(), path: pathFor(op, code), body, label: `${op.operationId} with ${what}` });
+        ctx.verify(res.status === 400 || res.status === 422, { requirements: requirements.filter((r) => r !== 'DVC-ERR-001'), message: `${op.operationId}: a body with ${what} is refused as invalid`, expected: `422 (or 400): the schema says ${probe.codes.join(', ')} at ${probe.pointer}`, found: `${res.status} ${res.text.slice(0, 160)}`, response: res });
+        if (res.status < 400) return;
+        verifyProblem(ctx, res, `${op.operationId} with ${what}`);
+        const errors = (res.json as { errors?: { pointer?: unknown; message?: { vi?: unknown; en?: unknown } }[] } | undefined)?.errors;
+        const named = Array.isArray(errors) ? errors.find((e) => e?.pointer === probe.pointer) : undefined;
+        ctx.verify(named !== undefined, { requirements: ['DVC-ERR-003'], message: `The problem's errors name the field with a JSON pointer (${probe.pointer})`, expected: `errors: [{ pointer: "${probe.pointer}", … }]`, found: Array.isArray(errors) ? JSON.stringify(errors.map((e) => e?.pointer)) : 'no errors array', response: res });
+        if (named) ctx.verify(typeof named.message?.vi === 'string' && typeof named.message?.en === 'string', { requirements: ['DVC-ERR-003'], message: 'The error has a message in Vietnamese and English', expected: '{ message: { vi, en } }', found: JSON.stringify(named).slice(0, 200), response: res });
+      },
+    });
   });
 }
 
@@ -222,10 +215,11 @@ function documentedAnswerCheck(op: OperationInfo): Check | undefined {
 export function operationChecks(): Check[] {
   const out: Check[] = [];
   for (const op of listOperations('agency-system')) {
-    for (const make of [noCredentialsCheck, malformedJsonCheck, schemaInvalidCheck, documentedAnswerCheck]) {
+    for (const make of [noCredentialsCheck, malformedJsonCheck, documentedAnswerCheck]) {
       const c = make(op);
       if (c) out.push(c);
     }
+    out.push(...schemaConstraintChecks(op));
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createTestPki, type TestParty } from '@dvc-kit/signature';
 import type { HttpResponse } from '../evidence.js';
 import { TargetUnreachableError } from '../errors.js';
@@ -57,14 +58,15 @@ function systemRequestsSince(ctx: Ctx, sinceId: number, at: number) {
   return ctx.env.portal.requests({ sinceId }).filter((r) => r.at >= at);
 }
 
-/**
- * One round of DVC-TLS-002: the portal serves `wrong`, a dossier is submitted, the system
- * must abort its handshakes and send nothing; with the portal's own certificate back, the
- * queued push must arrive.
- */
-async function refusedWhileServed(ctx: Ctx, wrong: { cert: string[]; key: string }, what: string): Promise<void> {
-  const procedure = await pickProcedure(ctx);
-  // Warm up first: a system that reads the portal's keys on demand must have them before the portal turns strange.
+/** A certificate the system must refuse, and how the report names it. */
+interface WrongCertificate {
+  cert: string[];
+  key: string;
+  what: string;
+}
+
+/** A dossier received and pushed with the portal serving its own certificate (keys fetched, connections open). */
+async function warmUp(ctx: Ctx, procedure: Awaited<ReturnType<typeof pickProcedure>>): Promise<void> {
   const warmAt = Date.now();
   // Not this requirement's business if it fails: the check cannot go on, it does not fail.
   const warm = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: newSubmission(ctx, { procedure }), label: 'receiveDossier (warm-up, portal serving its own certificate)' });
@@ -73,66 +75,95 @@ async function refusedWhileServed(ctx: Ctx, wrong: { cert: string[]; key: string
   const warmed = await portalRecord(ctx, warmCode, () => true);
   ctx.note(`warm-up dossier ${warmCode}: ${warmed ? `at the portal after ${Date.now() - warmAt} ms` : 'not at the portal'}`);
   if (!warmed) ctx.inconclusive(`the system did not push dossier ${warmCode} to the portal with its own certificate, so a refusal under a wrong one would prove nothing`);
+}
+
+/**
+ * One round of DVC-TLS-002: the portal starts serving `wrong`, a dossier is submitted, and the
+ * system must abort its handshakes. Answers the dossier's code and when the round began.
+ */
+async function heldBack(ctx: Ctx, wrong: WrongCertificate, procedure: Awaited<ReturnType<typeof pickProcedure>>): Promise<{ MaHoSo: string; from: number }> {
+  const tls = ctx.env.portal.portal.tls!;
+  const sinceId = ctx.env.portal.lastRequestId;
+  const failuresBefore = tls.handshakeFailures.length;
+  const from = Date.now();
+  // Also closes every open connection: the system's next request must shake hands with this certificate.
+  tls.setCertificate(wrong);
+  const submitted = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: newSubmission(ctx, { procedure }), label: `receiveDossier while the portal serves ${wrong.what}` });
+  const MaHoSo = (submitted.json as { MaHoSo?: string } | undefined)?.MaHoSo;
+  ctx.note(`receiveDossier while serving ${wrong.what}: ${submitted.status} after ${Math.round(submitted.durationMs)} ms`);
+  if (submitted.status !== 201 || typeof MaHoSo !== 'string') {
+    ctx.inconclusive(`the system did not receive a dossier while the portal served ${wrong.what} (${submitted.status} ${submitted.text.slice(0, 160)}), so there was nothing to push`);
+  }
+  const deadline = ctx.env.timing.syncDeadlineMs;
+  // Whichever comes first: an aborted handshake (the TLS server's record, not the journal) or a request that got through.
+  const first = await waitForChange(
+    (wake) => {
+      const offTls = tls.subscribe(wake);
+      const offJournal = ctx.env.portal.portal.journal.subscribe(wake);
+      return () => {
+        offTls();
+        offJournal();
+      };
+    },
+    () => (tls.handshakeFailures.length > failuresBefore || systemRequestsSince(ctx, sinceId, from).length > 0 ? true : undefined),
+    deadline,
+    ctx.signal,
+  );
+  const aborted = first && tls.handshakeFailures.length > failuresBefore ? tls.handshakeFailures.slice(failuresBefore) : undefined;
+  ctx.note(`serving ${wrong.what}: ${aborted ? `first aborted handshake after ${aborted[0]!.at - from} ms` : 'no aborted handshake'}`);
+  ctx.verify(aborted !== undefined, {
+    message: `The system aborts its TLS handshakes with a portal serving ${wrong.what}`,
+    expected: 'a handshake the portal saw fail or end before any request',
+    found: aborted
+      ? aborted.map((f) => `${f.kind} from port ${f.remotePort ?? '?'}: ${f.reason}`).slice(0, 3).join('; ')
+      : first
+        ? 'no aborted handshake: the system completed its handshakes and sent requests'
+        : `no connection attempt within ${deadline} ms`,
+  });
+  return { MaHoSo, from };
+}
+
+/**
+ * DVC-TLS-002 over every wrong certificate in turn, back to back: no request of the system may
+ * reach the portal in the whole time, and once the portal's own certificate is back the last
+ * held-back push must arrive (queued, not dropped). The earlier rounds' pushes are not waited
+ * for: each extra failed attempt doubles a system's back-off, and one arrival shows the queue.
+ */
+async function refusedWhileServed(ctx: Ctx, wrongs: WrongCertificate[]): Promise<void> {
+  const procedure = await pickProcedure(ctx);
+  // Warm up first: a system that reads the portal's keys on demand must have them before the portal turns strange.
+  await warmUp(ctx, procedure);
   const tls = ctx.env.portal.portal.tls!;
   const own = ctx.env.tls.portalCertificate!;
   const sinceId = ctx.env.portal.lastRequestId;
-  const failuresBefore = tls.handshakeFailures.length;
-  const swappedAt = Date.now();
-  // Also closes every open connection: the system's next request must shake hands with this certificate.
-  tls.setCertificate(wrong);
-  let MaHoSo: string | undefined;
+  const rounds: { what: string; MaHoSo: string; from: number }[] = [];
+  const start = Date.now();
   try {
-    const submitted = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: newSubmission(ctx, { procedure }), label: `receiveDossier while the portal serves ${what}` });
-    MaHoSo = (submitted.json as { MaHoSo?: string } | undefined)?.MaHoSo;
-    ctx.note(`receiveDossier while serving ${what}: ${submitted.status} after ${Math.round(submitted.durationMs)} ms`);
-    if (submitted.status !== 201 || typeof MaHoSo !== 'string') {
-      ctx.inconclusive(`the system did not receive a dossier while the portal served ${what} (${submitted.status} ${submitted.text.slice(0, 160)}), so there was nothing to push`);
-    }
-    const deadline = ctx.env.timing.syncDeadlineMs;
-    // Whichever comes first: an aborted handshake (the TLS server's record, not the journal) or a request that got through.
-    const first = await waitForChange(
-      (wake) => {
-        const offTls = tls.subscribe(wake);
-        const offJournal = ctx.env.portal.portal.journal.subscribe(wake);
-        return () => {
-          offTls();
-          offJournal();
-        };
-      },
-      () => (tls.handshakeFailures.length > failuresBefore || systemRequestsSince(ctx, sinceId, swappedAt).length > 0 ? true : undefined),
-      deadline,
-      ctx.signal,
-    );
-    const aborted = first && tls.handshakeFailures.length > failuresBefore ? tls.handshakeFailures.slice(failuresBefore) : undefined;
-    ctx.note(`serving ${what}: ${aborted ? `first aborted handshake after ${aborted[0]!.at - swappedAt} ms` : 'no aborted handshake'}`);
+    for (const wrong of wrongs) rounds.push({ what: wrong.what, ...(await heldBack(ctx, wrong, procedure)) });
     // A moment more, so that a request sent despite the certificate would be in the journal.
-    await new Promise((r) => setTimeout(r, 500));
-    const sent = systemRequestsSince(ctx, sinceId, swappedAt);
-    ctx.verify(aborted !== undefined, {
-      message: `The system aborts its TLS handshakes with a portal serving ${what}`,
-      expected: 'a handshake the portal saw fail or end before any request',
-      found: aborted
-        ? aborted.map((f) => `${f.kind} from port ${f.remotePort ?? '?'}: ${f.reason}`).slice(0, 3).join('; ')
-        : first
-          ? 'no aborted handshake: the system completed its handshakes and sent requests'
-          : `no connection attempt within ${deadline} ms`,
-    });
-    ctx.verify(sent.length === 0, {
-      message: `No request of the system reaches the portal while it serves ${what}`,
-      expected: 'no request in the portal journal',
-      found: sent.length === 0 ? 'none' : sent.map((r) => `${r.method} ${r.path} → ${r.status} (${r.at - swappedAt} ms after the swap)`).slice(0, 5).join('; '),
-      evidence: sent.slice(0, 3).map((r) => ctx.observe({ label: `sent to a portal serving ${what}`, method: r.method, url: `${ctx.env.portal.url}${r.path}`, requestHeaders: r.headers, requestBody: r.rawBody, status: r.status, responseHeaders: r.responseHeaders, responseBody: r.responseBody, at: r.at })),
-    });
-    ctx.verify(ctx.env.portal.dossier(MaHoSo) === undefined, { message: `Dossier ${MaHoSo} did not reach the portal while it served ${what}`, expected: 'not at the portal', found: ctx.env.portal.dossier(MaHoSo) ? 'at the portal' : 'not at the portal' });
+    await new Promise((r) => setTimeout(r, 300));
   } finally {
     tls.setCertificate({ cert: own.chainPem, key: own.privateKeyPem });
   }
+  const servedAt = (at: number) => [...rounds].reverse().find((r) => r.from <= at)?.what ?? wrongs[0]!.what;
+  const sent = systemRequestsSince(ctx, sinceId, start);
+  ctx.verify(sent.length === 0, {
+    message: `No request of the system reaches the portal while it serves ${wrongs.map((w) => w.what).join('; ')}`,
+    expected: 'no request in the portal journal',
+    found: sent.length === 0 ? 'none' : sent.map((r) => `${r.method} ${r.path} → ${r.status} while serving ${servedAt(r.at)}`).slice(0, 5).join('; '),
+    evidence: sent.slice(0, 3).map((r) => ctx.observe({ label: `sent to a portal serving ${servedAt(r.at)}`, method: r.method, url: `${ctx.env.portal.url}${r.path}`, requestHeaders: r.headers, requestBody: r.rawBody, status: r.status, responseHeaders: r.responseHeaders, responseBody: r.responseBody, at: r.at })),
+  });
+  for (const r of rounds) {
+    ctx.verify(ctx.env.portal.dossier(r.MaHoSo) === undefined, { message: `Dossier ${r.MaHoSo} did not reach the portal while it served ${r.what}`, expected: 'not at the portal', found: 'at the portal' });
+  }
+  const last = rounds[rounds.length - 1];
+  if (!last) return;
   const restoredAt = Date.now();
-  const arrived = await portalRecord(ctx, MaHoSo, () => true);
-  ctx.note(`own certificate back: dossier ${MaHoSo} ${arrived ? `arrived after ${Date.now() - restoredAt} ms` : 'did not arrive'}`);
+  const arrived = await portalRecord(ctx, last.MaHoSo, () => true);
+  ctx.note(`own certificate back: dossier ${last.MaHoSo} ${arrived ? `arrived after ${Date.now() - restoredAt} ms` : 'did not arrive'}`);
   ctx.verify(arrived !== undefined, {
-    message: `Once the portal serves its own certificate again, the push of ${MaHoSo} that was held back arrives (it was queued, not dropped)`,
-    expected: `dossier ${MaHoSo} at the portal within ${ctx.env.timing.syncDeadlineMs} ms`,
+    message: `Once the portal serves its own certificate again, the push of ${last.MaHoSo} that was held back arrives (it was queued, not dropped)`,
+    expected: `dossier ${last.MaHoSo} at the portal within ${ctx.env.timing.syncDeadlineMs} ms`,
     found: arrived ? `status ${arrived.dossier.TrangThaiHoSo}` : 'not at the portal',
   });
 }
@@ -206,18 +237,25 @@ export const transportChecks: Check[] = [
     run: async (ctx: Ctx) => {
       if (ctx.env.tls.mode === 'plain-http') ctx.skip('the run uses --plain-http: the portal serves no certificate to verify');
       if (!ctx.env.portal.portal.tls || !ctx.env.tls.portalCertificate) ctx.skip('the suite\'s portal does not serve HTTPS in this run');
-      const otherName = await ctx.env.portal.pki.issueEndEntity({ subject: { commonName: 'portal.other-host.invalid' }, subjectAltNames: { dns: ['portal.other-host.invalid'] } });
-      await refusedWhileServed(ctx, { cert: otherName.chainPem, key: otherName.privateKeyPem }, 'a certificate for another host name (valid chain from the trusted CA)');
+      // The names the portal's own certificate is for (its URL's host too, when the run gives it a public one).
+      const host = new URL(ctx.env.portal.url).hostname.replace(/^\[|\]$/g, '');
+      const ownNames = isIP(host) ? { dns: ['localhost'], ip: [...new Set(['127.0.0.1', '::1', host])] } : { dns: [...new Set(['localhost', host])], ip: ['127.0.0.1', '::1'] };
       // The right names, but a chain to a root the system was not given.
       const stranger = await createTestPki({ serve: false });
       try {
-        const untrusted = await stranger.issueEndEntity({ subject: { commonName: 'localhost' }, subjectAltNames: { dns: ['localhost'], ip: ['127.0.0.1', '::1'] } });
-        await refusedWhileServed(ctx, { cert: untrusted.chainPem, key: untrusted.privateKeyPem }, 'a certificate for its own name from a CA the system does not trust');
+        const [otherName, untrusted, selfSigned] = await Promise.all([
+          ctx.env.portal.pki.issueEndEntity({ subject: { commonName: 'portal.other-host.invalid' }, subjectAltNames: { dns: ['portal.other-host.invalid'] } }),
+          stranger.issueEndEntity({ subject: { commonName: 'localhost' }, subjectAltNames: ownNames }),
+          ctx.env.portal.pki.issueEndEntity({ subject: { commonName: 'localhost' }, subjectAltNames: ownNames, selfSigned: true }),
+        ]);
+        await refusedWhileServed(ctx, [
+          { cert: otherName.chainPem, key: otherName.privateKeyPem, what: 'a certificate for another host name (valid chain from the trusted CA)' },
+          { cert: untrusted.chainPem, key: untrusted.privateKeyPem, what: 'a certificate for its own name from a CA the system does not trust' },
+          { cert: selfSigned.chainPem, key: selfSigned.privateKeyPem, what: 'a self-signed certificate for its own name' },
+        ]);
       } finally {
         await stranger.close();
       }
-      const selfSigned = await ctx.env.portal.pki.issueEndEntity({ subject: { commonName: 'localhost' }, subjectAltNames: { dns: ['localhost'], ip: ['127.0.0.1', '::1'] }, selfSigned: true });
-      await refusedWhileServed(ctx, { cert: selfSigned.chainPem, key: selfSigned.privateKeyPem }, 'a self-signed certificate for its own name');
     },
   }),
   check({
