@@ -8,6 +8,7 @@ import { mergeReports } from './merge.js';
 import { defaultProgressMode, progressPrinter, type ProgressMode } from './progress.js';
 import { EXIT_CODES, exitCodeFor, type ConformanceReport } from './report.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from './report/write.js';
+import { resolvePortalAddress } from './harness/portal-address.js';
 import { parseResolveRule } from './harness/transport-client.js';
 import { parseShard } from './shard.js';
 import { runSuite } from './suite.js';
@@ -74,6 +75,20 @@ Transport (DVC-TLS-001..003):
   --ca <pem-file>       trust these CAs too when calling --target (repeatable; the system store and the
                         run's test root are always trusted)
   --resolve <h:p:addr>  connect to addr for host h, port p (like curl --resolve; repeatable; p may be *)
+
+The suite's portal, for a system on another machine:
+  --portal-listen <addr>[:<port>]  where the portal binds (default 127.0.0.1, a free port), e.g. 0.0.0.0:8443
+                        or [::]:8443; without a port: the port of --portal-url
+  --portal-url <url>    the portal's URL as the system reaches it: DVC_PORTAL_URL, the token issuer, and a name
+                        in the portal's certificate (DNS name or IP address, besides localhost/127.0.0.1),
+                        e.g. https://conformance.example.gov.vn:8443 (http:// with --plain-http). A public host
+                        needs a --portal-listen the system can reach (not 127.0.0.1); the suite reaches a public
+                        host name itself at the listen address when the ports agree
+  --pki-listen <addr>[:<port>]  where the run's test PKI (CRL, OCSP, timestamps) binds (default: the portal's
+                        address; port: --pki-url's, else the portal's + 1 with --portal-url, else a free one)
+  --pki-url <url>       the PKI's http:// URL as the system reaches it, written into every certificate's CRL and
+                        OCSP addresses (default with --portal-url: http://<its host>:<PKI port>, e.g. :8444).
+                        Open both ports to the system
 
 Waiting for a --target system:
   --onboarding-dir <dir>    write the onboarding files (credentials, certificates, onboarding.env) here and keep them
@@ -162,6 +177,7 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     'fail-on-uncovered': { type: 'boolean' }, 'sync-deadline': { type: 'string' }, 'step-interval': { type: 'string' }, progress: { type: 'string' },
     'plain-http': { type: 'boolean' }, 'public-host': { type: 'string' }, ca: { type: 'string', multiple: true }, resolve: { type: 'string', multiple: true },
     'onboarding-dir': { type: 'string' }, 'wait-for-system': { type: 'string' },
+    'portal-listen': { type: 'string' }, 'portal-url': { type: 'string' }, 'pki-listen': { type: 'string' }, 'pki-url': { type: 'string' },
   });
   if (values.help) {
     io.stdout(HELP.run!);
@@ -197,6 +213,13 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
   const ca = caFiles ? await readCertificates(caFiles) : undefined;
   const resolve = ((values.resolve as string[] | undefined) ?? config.resolve)?.map(parseResolveRule);
   const onboardingDir = pick('onboarding-dir', 'onboardingDir') as string | undefined;
+  const portalAddress = resolvePortalAddress({
+    portalListen: pick('portal-listen', 'portalListen') as string | undefined,
+    portalUrl: pick('portal-url', 'portalUrl') as string | undefined,
+    pkiListen: pick('pki-listen', 'pkiListen') as string | undefined,
+    pkiUrl: pick('pki-url', 'pkiUrl') as string | undefined,
+    plainHttp,
+  });
   const waitForSystemS = start ? 0 : (integer(pick('wait-for-system', 'waitForSystemSeconds') as string | number | undefined, 'wait-for-system') ?? DEFAULT_WAIT_FOR_SYSTEM_S);
 
   io.stderr(`dvc-conformance ${TOOL.version}: ${profile}/${online}/${binding}, seed ${seed}${shard ? `, shard ${shard.index}/${shard.total}` : ''}\n`);
@@ -218,6 +241,7 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     ...(publicHost ? { publicHost } : {}),
     ...(ca ? { ca } : {}),
     ...(resolve ? { resolve } : {}),
+    portalAddress,
     ...(onboardingDir ? { onboardingDir } : {}),
     ...(waitForSystemS > 0 ? { waitForSystemMs: waitForSystemS * 1000 } : {}),
     onProgress: progressPrinter(progress, io.stderr),

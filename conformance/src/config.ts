@@ -30,6 +30,14 @@ export interface RunConfig {
   resolve?: string[];
   onboardingDir?: string;
   waitForSystemSeconds?: number;
+  /** <address>[:<port>] the suite's portal binds to (--portal-listen). */
+  portalListen?: string;
+  /** The portal's URL as the system reaches it (--portal-url). */
+  portalUrl?: string;
+  /** <address>[:<port>] the served test PKI binds to (--pki-listen). */
+  pkiListen?: string;
+  /** The test PKI's URL as the system reaches it (--pki-url). */
+  pkiUrl?: string;
 }
 
 const KEYS: Record<keyof RunConfig, 'string' | 'number' | 'boolean' | 'string[]'> = {
@@ -37,6 +45,7 @@ const KEYS: Record<keyof RunConfig, 'string' | 'number' | 'boolean' | 'string[]'
   seed: 'number', shard: 'string', out: 'string', formats: 'string[]', waivers: 'string', concurrency: 'number',
   rerun: 'boolean', failOnUncovered: 'boolean', only: 'string[]', syncDeadlineMs: 'number', stepIntervalMs: 'number', healthTimeoutMs: 'number',
   plainHttp: 'boolean', publicHost: 'string', ca: 'string[]', resolve: 'string[]', onboardingDir: 'string', waitForSystemSeconds: 'number',
+  portalListen: 'string', portalUrl: 'string', pkiListen: 'string', pkiUrl: 'string',
 };
 
 /** Validates a parsed config document; unknown keys and wrong types are usage errors naming the key. */

@@ -3,6 +3,7 @@ import type { TestPki } from '@dvc-kit/signature';
 import type { CheckDefinition } from './check.js';
 import { allChecks } from './checks/index.js';
 import { startEnvironment, type SuiteEnv, type SuiteTiming } from './harness/environment.js';
+import type { PortalAddress } from './harness/portal-address.js';
 import type { ResolveRule } from './harness/transport-client.js';
 import { waitForSystem } from './harness/wait-for-system.js';
 import { buildReport, type ConformanceReport } from './report.js';
@@ -46,6 +47,8 @@ export interface RunSuiteOptions {
   ca?: readonly string[];
   /** Fixed addresses for host names (--resolve). */
   resolve?: readonly ResolveRule[];
+  /** Where the portal and the test PKI listen, and their public URLs (--portal-listen, --portal-url, --pki-listen, --pki-url). */
+  portalAddress?: PortalAddress;
   /** Where the onboarding files are written (--onboarding-dir); default a temp dir removed at the end. */
   onboardingDir?: string;
   /**
@@ -81,6 +84,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ConformanceRep
     ...(options.publicHost ? { publicHost: options.publicHost } : {}),
     ...(options.ca ? { ca: options.ca } : {}),
     ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(options.portalAddress ? { portalAddress: options.portalAddress } : {}),
     ...(options.onboardingDir ? { onboardingDir: options.onboardingDir } : {}),
   });
   let results: CheckResult[];

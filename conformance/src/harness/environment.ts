@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createTestPki, type TestParty, type TestPki } from '@dvc-kit/signature';
 import { routeOrigin } from '../evidence.js';
 import type { Scope } from '../scope.js';
+import { LOOPBACK_PORTAL, portalCertificateNames, portalResolveRules, type PortalAddress } from './portal-address.js';
 import { PortalSide } from './portal-side.js';
 import { publicHostFor } from './public-host.js';
 import { freePort, SystemProcess } from './system-process.js';
@@ -30,6 +31,11 @@ export interface RunTls {
   publicHost: string;
   /** The certificate the portal serves (restored after a check swaps it). */
   portalCertificate?: TestParty;
+  /**
+   * The names the portal's certificate is issued for: loopback, the address it is bound to and
+   * the host of its public URL (--portal-url). A certificate "for the portal's own name" needs them all.
+   */
+  portalNames: { dns: string[]; ip: string[] };
   /** The certificate issued to the system (its public host name and 127.0.0.1), when the suite made one. */
   systemCertificate?: TestParty;
 }
@@ -65,8 +71,10 @@ export interface StartEnvironmentOptions {
   extraEnv?: Record<string, string>;
   /** Where to write the onboarding files (default: a temp dir, removed at the end). */
   onboardingDir?: string;
-  /** Share one served test PKI between runs (not closed here). */
+  /** Share one served test PKI between runs (not closed here; `portalAddress.pki*` do not apply to it). */
   pki?: TestPki;
+  /** Where the portal and the test PKI listen and the URLs the system is given (default: 127.0.0.1, free ports). */
+  portalAddress?: PortalAddress;
   /** No TLS: the portal and a started system speak plain HTTP (the transport checks SKIP). */
   plainHttp?: boolean;
   /** The started system's public host name (default: derived from the agency code, see publicHostFor). */
@@ -85,16 +93,13 @@ export interface RunningEnvironment {
   close(): Promise<void>;
 }
 
-/** Names the run's own HTTPS servers answer to (the portal). */
-const LOOPBACK_NAMES = { dns: ['localhost'], ip: ['127.0.0.1', '::1'] };
-
 /**
  * Starts the portal half, registers the system under test, writes its credentials as the
  * onboarding contract says (PEM files + environment variables) and, with `start`, starts
  * the system with them and waits for its health endpoint.
  *
  * A TLS run (the default) issues certificates from the run's test PKI: the portal's for
- * 127.0.0.1 and localhost, and the system's for its public host name (e.g.
+ * 127.0.0.1 and localhost (and the host of --portal-url), and the system's for its public host name (e.g.
  * dichvucong.thanhhoa.gov.vn) and 127.0.0.1. The suite reaches a started system at
  * `https://<public host>:<port>`, resolving that name to 127.0.0.1 itself.
  */
@@ -107,8 +112,10 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
   const target = (options.target ?? (tls ? `https://${publicHost}:${port}` : `http://127.0.0.1:${port}`)).replace(/\/+$/, '');
   const ownDir = options.onboardingDir === undefined;
   const dir = options.onboardingDir ?? (await mkdtemp(join(tmpdir(), 'dvc-conformance-')));
+  const address = options.portalAddress ?? LOOPBACK_PORTAL;
+  const portalNames = portalCertificateNames(address);
   // Served, so that revocation checks by the system under test get real CRL/OCSP answers.
-  const pki = options.pki ?? (await createTestPki({ serve: true }));
+  const pki = options.pki ?? (await createTestPki({ serve: true, host: address.pkiListen.host, port: address.pkiListen.port, ...(address.pkiUrl ? { baseUrl: address.pkiUrl } : {}) }));
   let portal: PortalSide | undefined;
   let system: SystemProcess | undefined;
   let transport: TransportClient | undefined;
@@ -124,13 +131,13 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
   try {
     const [portalCertificate, systemCertificate] = tls
       ? await Promise.all([
-          pki.issueEndEntity({ subject: { commonName: 'localhost', organization: 'dvc-kit conformance portal (test)' }, subjectAltNames: LOOPBACK_NAMES }),
+          pki.issueEndEntity({ subject: { commonName: 'localhost', organization: 'dvc-kit conformance portal (test)' }, subjectAltNames: portalNames }),
           // Only a system the suite can hand certificates to: a started one, or one started with the onboarding files.
           pki.issueEndEntity({ subject: { commonName: publicHost, organization: 'System under conformance test' }, subjectAltNames: systemNames }),
         ])
       : [undefined, undefined];
     // The public host of a started system is not in DNS: resolve it here, like curl --resolve.
-    const resolve = [...(options.resolve ?? []), ...(options.start && tls ? [{ host: publicHost, port: port!, address: '127.0.0.1' }] : [])];
+    const resolve = [...(options.resolve ?? []), ...(options.start && tls ? [{ host: publicHost, port: port!, address: '127.0.0.1' }] : []), ...portalResolveRules(address)];
     transport = createTransportClient({ ca: [...pki.trustAnchors, ...(options.ca ?? [])], resolve });
     unroute.push(routeOrigin(target, transport.dispatcher));
     // The plain-HTTP probe of DVC-TLS-001 goes to the same host and port.
@@ -146,6 +153,8 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
       callbackBaseUrl: target,
       binding: options.scope.binding,
       pki,
+      listen: address.listen,
+      ...(address.url ? { publicUrl: address.url } : {}),
       fetch: transport.fetch,
       ...(portalCertificate ? { tls: { cert: portalCertificate.chainPem, key: portalCertificate.privateKeyPem } } : {}),
     });
@@ -184,7 +193,7 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
       system = SystemProcess.start(options.start, { ...onboarding, ...secrets, ...options.extraEnv });
       await system.waitForHealth(target, options.healthTimeoutMs ?? 30_000, transport.fetch);
     }
-    const runTls: RunTls = { mode: tls ? 'tls' : 'plain-http', publicHost, ...(portalCertificate ? { portalCertificate } : {}), ...(systemCertificate ? { systemCertificate } : {}) };
+    const runTls: RunTls = { mode: tls ? 'tls' : 'plain-http', publicHost, portalNames, ...(portalCertificate ? { portalCertificate } : {}), ...(systemCertificate ? { systemCertificate } : {}) };
     const env: SuiteEnv = { target, portal, scope: options.scope, timing: options.timing, fetch: transport.fetch, transport, tls: runTls };
     return {
       env,

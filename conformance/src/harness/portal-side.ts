@@ -8,6 +8,7 @@ import { ConformanceError } from '../errors.js';
 import { fetch as undiciFetch } from 'undici';
 import type { SuiteFetch } from './transport-client.js';
 import { waitForChange } from './condition.js';
+import type { ListenAddress } from './portal-address.js';
 
 /** A request the system under test made to the portal, with what the portal answered. */
 export interface PortalRequestRecord {
@@ -67,6 +68,10 @@ export class PortalSide {
     seed: number; agencyCode: string; callbackBaseUrl: string; binding: 'rest' | 'dvcqg'; clientId?: string; pki?: TestPki;
     /** Serve the portal over HTTPS with this certificate (a TLS run). */
     tls?: PortalTlsOptions;
+    /** Where the portal listens (default 127.0.0.1, a free port). */
+    listen?: ListenAddress;
+    /** The URL the system is told and the portal's issuer, when it is not the server's own (--portal-url). */
+    publicUrl?: string;
     /** The run's fetch (it trusts the run's CA); the registration goes through it. */
     fetch?: SuiteFetch;
   }): Promise<PortalSide> {
@@ -75,7 +80,14 @@ export class PortalSide {
     try {
       // Served, so that revocation checks by the system under test get real CRL/OCSP answers.
       pki ??= await createTestPki({ serve: true });
-      portal = await startMockPortal({ port: 0, host: '127.0.0.1', seed: options.seed, pki, ...(options.tls ? { tls: options.tls } : {}) });
+      portal = await startMockPortal({
+        port: options.listen?.port ?? 0,
+        host: options.listen?.host ?? '127.0.0.1',
+        ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+        seed: options.seed,
+        pki,
+        ...(options.tls ? { tls: options.tls } : {}),
+      });
       const res = await (options.fetch ?? undiciFetch)(`${portal.url}/__admin/systems`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
