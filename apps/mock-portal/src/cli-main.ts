@@ -12,7 +12,8 @@ Usage: dvc-mock-portal [--port 4010] [--host 127.0.0.1] [--seed 1] [--data-dir D
   --port        port to listen on (default 4010; 0 = any free port)
   --host        address to bind (default 127.0.0.1)
   --seed        seed of generated ids, seeded data and faults (default 1)
-  --data-dir    keep the store in DIR (append-only, fsync before acknowledging; replayed on start)
+  --data-dir    keep the store and the test citizens added over the admin API in DIR
+                (append-only, fsync before acknowledging; replayed on start)
   --pki-dir     use the test PKI saved in DIR (dvc-kit-pki / writeTestPki) instead of a fresh one
   --public-url  the URL callers use, when not http://host:port
   --tls-cert    serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { AdminApi } from './admin.js';
 import { createPortalServer, createPortalTlsServer, listen, type PortalTls, type PortalTlsOptions } from './http-server.js';
+import { CitizenLog } from './persistence.js';
 import { MockPortalCore, type PortalOptions } from './portal.js';
 import type { PortalStore } from './store.js';
 import type { Journal } from './journal.js';
@@ -33,6 +34,15 @@ export interface MockPortal {
 /** Builds the portal and its admin API without a server (for the MSW and dispatcher adapters). */
 export async function createMockPortal(options: PortalOptions = {}): Promise<{ core: MockPortalCore; admin: AdminApi }> {
   const core = await MockPortalCore.create(options);
+  if (options.dataDir) {
+    // The test citizens added or changed over the admin API are kept beside the store.
+    try {
+      new CitizenLog(options.dataDir, core.oidc.citizens);
+    } catch (e) {
+      await core.close();
+      throw e;
+    }
+  }
   const admin = new AdminApi(core);
   core.extraRoutes = (req) => admin.handle(req);
   return { core, admin };

@@ -49,6 +49,14 @@ export class CitizenRegistryError extends Error {
   }
 }
 
+/** One change to a registry; persistence writes these and replays them through `add` and `update`. */
+export type CitizenChange =
+  | { t: 'citizen-added'; citizen: UserInfo }
+  | { t: 'citizen-changed'; sub: string; changes: Partial<Record<keyof UserInfo, unknown>> };
+
+/** Receives each checked change before it is applied; throwing refuses the change. */
+export type CitizenChangeSink = (change: CitizenChange) => void;
+
 /** The account keys: `sub` and `TechID` never change once given (the portal's stable keys). */
 const KEYS = ['sub', 'TechID'] as const;
 
@@ -59,6 +67,12 @@ const KEYS = ['sub', 'TechID'] as const;
  */
 export class CitizenRegistry {
   readonly #items: UserInfo[] = TEST_CITIZENS.map((c) => structuredClone(c) as UserInfo);
+  #sink: CitizenChangeSink | undefined;
+
+  /** Where changes go before they are applied (a data directory's log), so an acknowledged change is durable. */
+  setSink(sink: CitizenChangeSink | undefined): void {
+    this.#sink = sink;
+  }
 
   list(): readonly UserInfo[] {
     return this.#items;
@@ -77,6 +91,7 @@ export class CitizenRegistry {
       const v = info[k];
       if (v !== undefined && this.find(v)) throw new CitizenRegistryError('MOCK_CITIZEN_EXISTS', `a citizen with ${k} ${JSON.stringify(v)} already exists`);
     }
+    this.#sink?.({ t: 'citizen-added', citizen: structuredClone(info) });
     this.#items.push(info);
     return info;
   }
@@ -97,6 +112,8 @@ export class CitizenRegistry {
     checkShape(next as UserInfo);
     const other = next.SoDinhDanh !== undefined ? this.find(String(next.SoDinhDanh)) : undefined;
     if (other && other !== current) throw new CitizenRegistryError('MOCK_CITIZEN_EXISTS', `another citizen has SoDinhDanh ${JSON.stringify(next.SoDinhDanh)}`);
+    // Recorded by sub (it never changes), so a replay finds the citizen whatever key was used here.
+    this.#sink?.({ t: 'citizen-changed', sub: current.sub, changes: structuredClone(changes) });
     // Replace in place: codes already issued for the sub pick up the new claims.
     for (const k of Object.keys(current)) delete (current as Record<string, unknown>)[k];
     Object.assign(current, next);
