@@ -18,6 +18,8 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'lookup-any-citizen': 'DVC-LKA-002',
   'token-signature-unchecked': 'DVC-AUTH-005',
   'token-audience-unchecked': 'DVC-AUTH-005',
+  // One route (receiveFeedback) reads the token without verifying it: only the per-operation token checks see it.
+  'feedback-token-decoded-only': 'DVC-AUTH-005',
   'token-expiry-unchecked': 'DVC-AUTH-005',
   'token-scope-unchecked': 'DVC-AUTH-011',
   'request-signature-unchecked': 'DVC-SIG-004',
@@ -111,6 +113,8 @@ describe('mutant systems', () => {
     { mutant: 'validation-skipped', requirements: ['DVC-ERR-003', 'DVC-RCV-003'] },
     // Only types and required fields checked: the probes of patterns, lengths, code lists and unknown properties fail.
     { mutant: 'validation-types-only', requirements: ['DVC-ERR-003', 'DVC-RCV-003'] },
+    // One route reads the token without verifying it: its token checks fail, and no other operation's.
+    { mutant: 'feedback-token-decoded-only', requirements: ['DVC-AUTH-005'] },
   ];
 
   it('the per-operation contract checks alone fail the mutants that break what they probe', async () => {
@@ -134,5 +138,7 @@ describe('mutant systems', () => {
     const expected = checks.map((c) => c.id).filter((id) => id.includes('.body.') && !/\.(type|required)$/.test(id) && !businessRules.test(id));
     expect(expected.length).toBeGreaterThan(60);
     expect(typesOnly.failedBy.filter((id) => id.includes('.body.')).sort()).toEqual(expected.sort());
+    const decodeOnly = results.find((r) => r.mutant === 'feedback-token-decoded-only')!;
+    expect(decodeOnly.failedBy.sort()).toEqual(['alg-none', 'expired', 'foreign-key', 'hs256-jwks', 'wrong-audience', 'wrong-issuer'].map((t) => `contract.receive-feedback.token.${t}`));
   }, 180_000);
 });

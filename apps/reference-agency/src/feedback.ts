@@ -152,7 +152,8 @@ export function accountability(services: AgencyServices, f: Feedback, now: Date)
 
 /** receiveFeedback: `POST /v1/feedback`. */
 export async function receiveFeedback(services: AgencyServices, ctx: RequestContext): Promise<Reply> {
-  await services.tokens.verify(ctx.headers.authorization, { scope: 'agency.feedback.write' });
+  // The feedback-token-decoded-only mutant: this one route reads the token without verifying it.
+  await services.tokens.verify(ctx.headers.authorization, { scope: 'agency.feedback.write', decodeOnly: services.mutant.is('feedback-token-decoded-only') });
   const body = jsonBody(ctx);
   const key = idempotencyKey(ctx);
   return idempotentWrite(services.idempotency, 'receiveFeedback', key, body, async () => {

@@ -14,6 +14,7 @@ export const MUTANTS = {
   'token-signature-unchecked': "The portal's bearer token is decoded but its signature is not verified.",
   'token-audience-unchecked': 'The bearer token audience (aud) is not checked.',
   'token-expiry-unchecked': 'An expired bearer token is accepted.',
+  'feedback-token-decoded-only': 'receiveFeedback reads the bearer token without verifying it (signature, issuer, audience, expiry): one route wired to the wrong middleware.',
   'token-scope-unchecked': 'The token scope is not checked (any scope may call any operation).',
   'request-signature-unchecked': 'Incoming X-DVC-Signature is not verified (missing or bad signatures are accepted).',
   'validation-skipped': 'Request bodies are not validated against the spec; invalid dossiers are stored.',

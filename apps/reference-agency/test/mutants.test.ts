@@ -85,6 +85,9 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
   'token-scope-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { token: await portal.token({ scope: 'agency.feedback.write' }) })).status === 201,
   'request-signature-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { sign: false })).status === 201,
   'validation-skipped': async (p) => (await p.post('/v1/dossiers', submission({ LoaiDoiTuong: '9' }))).status === 201,
+  // A phone number of the wrong form: the schema's format, which the types-only check lets through.
+  'validation-types-only': async (p) => (await p.post('/v1/dossiers', submission({ SoDienThoai: 'x' }))).status === 201,
+  'feedback-token-decoded-only': async (p) => (await p.post('/v1/feedback', feedback(), { token: await portal.forgedToken('agency.feedback.write') })).status === 202,
   'idempotency-ignored': async (p) => {
     const body = submission();
     const a = await p.post('/v1/dossiers', body, { idempotencyKey: 'same-key-0001' });

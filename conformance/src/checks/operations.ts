@@ -1,8 +1,9 @@
-import { AREA_PREFIXES, getDocument, listOperations, type OperationInfo, type RequirementArea } from '@dvc-kit/spec';
+import { listOperations, type OperationInfo } from '@dvc-kit/spec';
 import { validateResponse, type OperationId } from '@dvc-kit/validators';
-import type { SuiteEnv } from '../harness/environment.js';
+import { areaOf, dossierFor, jsonBodyOf, kebab, pathFor, portalBody, resolve, schemes, unknownCode, validBody, type Json } from './operation-support.js';
+import { operationTokenChecks } from './operation-tokens.js';
 import { applyProbe, bodyProbes, describeProbe, faultsOnlyThere, probeSlug } from './schema-probes.js';
-import { asPortal, check, isProblem, newSubmission, nowPortal, pickProcedure, verifyProblem, type Check, type Ctx } from './support.js';
+import { asPortal, check, isProblem, verifyProblem, type Check, type Ctx } from './support.js';
 
 /*
  * Contract checks derived from agency-system.yaml, one per operation and probe
@@ -11,87 +12,6 @@ import { asPortal, check, isProblem, newSubmission, nowPortal, pickProcedure, ve
  * documented answers come from @dvc-kit/spec and @dvc-kit/validators, never re-typed here.
  * A new operation or constraint in the document gets its probes without a change to this file.
  */
-
-type Json = Record<string, unknown>;
-
-const document = getDocument('agency-system') as unknown as { security?: Json[] } & Json;
-
-/** Follows a local `$ref` of the bundled document (`#/components/responses/NotFound`). */
-function resolve<T>(value: T | { $ref?: string } | undefined): T | undefined {
-  let v: unknown = value;
-  for (let hops = 0; hops < 10 && v && typeof v === 'object' && typeof (v as { $ref?: unknown }).$ref === 'string'; hops++) {
-    const ref = (v as { $ref: string }).$ref;
-    if (!ref.startsWith('#/')) return undefined;
-    v = ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Json | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], document);
-  }
-  return v as T | undefined;
-}
-
-/** The security schemes an operation names (its own `security`, else the document's). */
-function schemes(op: OperationInfo): string[] {
-  const security = ((op.operation.security as Json[] | undefined) ?? document.security ?? []) as Json[];
-  return [...new Set(security.flatMap((s) => Object.keys(s)))];
-}
-
-function jsonBodyOf(op: OperationInfo): { example?: unknown } | undefined {
-  const content = (op.operation.requestBody as { content?: Record<string, { example?: unknown; examples?: Record<string, { value?: unknown }> }> } | undefined)?.content;
-  const json = content?.['application/json'];
-  if (!json) return undefined;
-  const example = json.example ?? Object.values(json.examples ?? {})[0]?.value;
-  return example === undefined ? {} : { example };
-}
-
-/** `receiveDossier` → `receive-dossier` (check ids are lower-case kebab case). */
-function kebab(operationId: string): string {
-  return operationId.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-function areaOf(requirement: string): RequirementArea {
-  const prefix = /^DVC-([A-Z]+)-/.exec(requirement)?.[1];
-  return (Object.entries(AREA_PREFIXES).find(([, p]) => p === prefix)?.[0] ?? 'errors') as RequirementArea;
-}
-
-/** A well-formed dossier code of the system's agency that no dossier has. */
-function unknownCode(ctx: Ctx): string {
-  return `${ctx.env.portal.agencyCode}-${nowPortal().slice(2, 8)}-${ctx.random.digits(8)}`;
-}
-
-/** The required query parameters, from their documented examples (so only the probed fault is wrong). */
-function exampleQuery(op: OperationInfo): string {
-  const params = ((op.operation.parameters as Json[] | undefined) ?? []).filter((p) => p.in === 'query' && p.required === true && p.example !== undefined);
-  return params.length === 0 ? '' : `?${new URLSearchParams(params.map((p): [string, string] => [String(p.name), String(p.example)])).toString()}`;
-}
-
-function pathFor(op: OperationInfo, code: string): string {
-  return op.path.replace(/\{MaHoSo\}/g, encodeURIComponent(code)) + exampleQuery(op);
-}
-
-const dossiers = new WeakMap<SuiteEnv, Promise<string | undefined>>();
-
-/**
- * A dossier of the system's own, received once per run, for probes whose path names one: an
- * unknown code could be answered 404 before the body is looked at, which would hide the probe.
- */
-function probeDossier(ctx: Ctx): Promise<string | undefined> {
-  let cached = dossiers.get(ctx.env);
-  if (!cached) {
-    cached = (async () => {
-      const submission = newSubmission(ctx, { procedure: await pickProcedure(ctx, { fees: false }) });
-      const res = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: submission, label: 'receiveDossier (a dossier for the per-operation probes)' });
-      const code = (res.json as { MaHoSo?: unknown } | undefined)?.MaHoSo;
-      return res.status === 201 && typeof code === 'string' ? code : undefined;
-    })();
-    dossiers.set(ctx.env, cached);
-  }
-  return cached;
-}
-
-async function dossierFor(ctx: Ctx, op: OperationInfo): Promise<string> {
-  if (!op.path.includes('{MaHoSo}')) return unknownCode(ctx);
-  const code = await probeDossier(ctx);
-  if (!code) ctx.inconclusive('the system did not receive the dossier the probe needs in its path (receiveDossier is checked by the reception checks)');
-  return code;
-}
 
 /** (a) No credentials at all: 401 problem+json, with a Bearer challenge for token-secured operations. */
 function noCredentialsCheck(op: OperationInfo): Check | undefined {
@@ -121,12 +41,6 @@ function noCredentialsCheck(op: OperationInfo): Check | undefined {
   });
 }
 
-/** Operations whose JSON body the suite can send as the portal (token-secured; a citizen session needs a sign-in). */
-function portalBody(op: OperationInfo): { example?: unknown } | undefined {
-  const body = jsonBodyOf(op);
-  return body && schemes(op).includes('portalToken') ? body : undefined;
-}
-
 /** (b) A body that is not JSON: 400 problem+json. */
 function malformedJsonCheck(op: OperationInfo): Check | undefined {
   if (!portalBody(op)) return undefined;
@@ -144,12 +58,6 @@ function malformedJsonCheck(op: OperationInfo): Check | undefined {
       if (res.status >= 400) verifyProblem(ctx, res, `${op.operationId} with a body that is not JSON`);
     },
   });
-}
-
-/** The body the system would accept: a fresh dossier for receiveDossier, else the documented example naming the probe's dossier. */
-async function validBody(ctx: Ctx, op: OperationInfo, example: Json, code: string): Promise<Json> {
-  if (op.operationId === 'receiveDossier') return newSubmission(ctx, { procedure: await pickProcedure(ctx, { fees: false }) }) as unknown as Json;
-  return 'MaHoSo' in example ? { ...example, MaHoSo: code } : { ...example };
 }
 
 /**
@@ -221,5 +129,6 @@ export function operationChecks(): Check[] {
     }
     out.push(...schemaConstraintChecks(op));
   }
+  out.push(...operationTokenChecks());
   return out;
 }

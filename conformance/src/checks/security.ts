@@ -1,32 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { verifyMessage } from '@dvc-kit/signature';
+import { badToken, b64url, decodeJwt, refusedToken } from './bad-tokens.js';
+import { operation } from './operation-support.js';
 import { asPortal, check, isProblem, newSubmission, observed, pickProcedure, portalRecord, receive, verifyProblem, type Check, type Ctx } from './support.js';
 
-function b64url(value: unknown): string {
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-}
-
-function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } | undefined {
-  const [h, p] = token.split('.');
-  try {
-    return { header: JSON.parse(Buffer.from(h!, 'base64url').toString('utf8')), payload: JSON.parse(Buffer.from(p!, 'base64url').toString('utf8')) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** One receiveDossier attempt with a bad token: 401, a Bearer challenge, nothing stored. */
-async function refusedToken(ctx: Ctx, token: string | null, what: string, requirements: string[]): Promise<void> {
-  const procedure = await pickProcedure(ctx, { fees: false });
-  const s = newSubmission(ctx, { procedure });
-  const res = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: s, token, label: `receiveDossier ${what}` });
-  ctx.verify(res.status === 401, { requirements, message: `receiveDossier ${what} is refused with 401`, expected: 401, found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
-  ctx.verify(/^Bearer\b/i.test(res.headers['www-authenticate'] ?? ''), { requirements, message: `The 401 for ${what} carries a WWW-Authenticate: Bearer challenge`, expected: 'WWW-Authenticate: Bearer …', found: res.headers['www-authenticate'] ?? 'none', response: res });
-  if (res.status >= 400) verifyProblem(ctx, res, `receiveDossier ${what}`);
-  if (res.status === 201) {
-    ctx.note(`The system stored dossier ${(res.json as { MaHoSo?: string }).MaHoSo} from a request ${what}.`);
-  }
-}
+const receiveDossier = operation('receiveDossier');
 
 export const securityChecks: Check[] = [
   check({
@@ -34,51 +12,27 @@ export const securityChecks: Check[] = [
     title: 'A call without an access token is refused with 401',
     area: 'authentication',
     requirements: ['DVC-AUTH-005'],
-    run: (ctx: Ctx) => refusedToken(ctx, null, 'without a token', ['DVC-AUTH-005']),
+    run: (ctx: Ctx) => refusedToken(ctx, receiveDossier, null, 'no token', ['DVC-AUTH-005']),
   }),
-  check({
-    id: 'authentication.expired-token',
-    title: 'An expired portal token is refused',
-    area: 'authentication',
-    requirements: ['DVC-AUTH-005'],
-    run: async (ctx: Ctx) => refusedToken(ctx, await ctx.env.portal.systemToken({ expiresIn: -120 }), 'with a token that expired 2 minutes ago', ['DVC-AUTH-005']),
-  }),
-  check({
-    id: 'authentication.wrong-audience',
-    title: 'A portal token for another system (aud) is refused',
-    area: 'authentication',
-    requirements: ['DVC-AUTH-005'],
-    run: async (ctx: Ctx) => refusedToken(ctx, await ctx.env.portal.systemToken({ audience: 'another-agency-system' }), 'with a token whose aud is another system', ['DVC-AUTH-005']),
-  }),
-  check({
-    id: 'authentication.foreign-key',
-    title: 'A token signed by a key that is not in the portal JWKS is refused',
-    area: 'authentication',
-    requirements: ['DVC-AUTH-005'],
-    run: async (ctx: Ctx) => refusedToken(ctx, await ctx.env.portal.systemToken({ foreignKey: await ctx.env.portal.foreignKey() }), 'with a token signed by a key outside the JWKS', ['DVC-AUTH-005']),
-  }),
-  check({
-    id: 'authentication.wrong-issuer',
-    title: 'A token from another issuer is refused',
-    area: 'authentication',
-    requirements: ['DVC-AUTH-005'],
-    run: async (ctx: Ctx) => refusedToken(ctx, await ctx.env.portal.systemToken({ issuer: 'https://xacthuc.example.invalid' }), 'with a token from another issuer', ['DVC-AUTH-005']),
-  }),
-  check({
-    id: 'authentication.alg-none-and-hmac',
-    title: 'Tokens with alg "none" or HS256 are refused',
-    area: 'authentication',
-    requirements: ['DVC-AUTH-004', 'DVC-AUTH-005'],
-    run: async (ctx: Ctx) => {
-      const valid = decodeJwt(await ctx.env.portal.systemToken())!;
-      const none = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(valid.payload)}.`;
-      await refusedToken(ctx, none, 'with an unsigned token (alg none)', ['DVC-AUTH-004', 'DVC-AUTH-005']);
-      const { createHmac } = await import('node:crypto');
-      const head = `${b64url({ alg: 'HS256', typ: 'JWT', kid: valid.header.kid })}.${b64url(valid.payload)}`;
-      const jwks = await (await ctx.env.fetch(`${ctx.env.portal.url}/.well-known/jwks.json`)).text();
-      const hs = `${head}.${createHmac('sha256', jwks).update(head).digest('base64url')}`;
-      await refusedToken(ctx, hs, 'with an HS256 token keyed with the public JWKS', ['DVC-AUTH-004', 'DVC-AUTH-005']);
-    },
+  ...(
+    [
+      ['authentication.expired-token', 'An expired portal token is refused', ['expired']],
+      ['authentication.wrong-audience', 'A portal token for another system (aud) is refused', ['wrong-audience']],
+      ['authentication.foreign-key', 'A token signed by a key that is not in the portal JWKS is refused', ['foreign-key']],
+      ['authentication.wrong-issuer', 'A token from another issuer is refused', ['wrong-issuer']],
+      ['authentication.alg-none-and-hmac', 'Tokens with alg "none" or HS256 are refused', ['alg-none', 'hs256-jwks']],
+    ] as const
+  ).map(([id, title, slugs]) => {
+    const bad = slugs.map(badToken);
+    return check({
+      id,
+      title,
+      area: 'authentication',
+      requirements: [...new Set(bad.flatMap((t) => t.requirements))],
+      run: async (ctx: Ctx) => {
+        for (const t of bad) await refusedToken(ctx, receiveDossier, await t.make(ctx), t.what, t.requirements);
+      },
+    });
   }),
   check({
     id: 'authentication.insufficient-scope',
