@@ -248,6 +248,7 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     onOnboarding: (vars) => {
       if (start) return;
       io.stderr(`The suite's portal is at ${vars.DVC_PORTAL_URL}; configure the system with:\n${Object.entries(vars).map(([k, val]) => `  ${k}=${val}`).join('\n')}\n`);
+      if (portalAddress.pkiUrl) io.stderr(`The system must also reach the run's test PKI (CRL, OCSP) at ${portalAddress.pkiUrl}.\n`);
       if (onboardingDir) io.stderr(`(also in ${onboardingDir}/onboarding.env; DVC_DVCQG_PASSWORD is not written there)\n`);
       if (waitForSystemS > 0) io.stderr(`Waiting up to ${waitForSystemS} s for the system to take a token from the portal and answer 200 on ${target}/health (--wait-for-system)…\n`);
     },
