@@ -1,8 +1,9 @@
+import { schemaExamples, type AgencySystem } from '@dvc-kit/spec';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { countingBearerProvider } from '../test/fixtures.js';
 import { json, problem, startServer, type TestServer } from '../test/server.js';
 import { createAgencySystemClient, type AgencySystemClient } from './agency-system-client.js';
-import { ApiError, AuthError, ConfigError } from './errors.js';
+import { ApiError, AuthError, ConfigError, ValidationError } from './errors.js';
 
 let server: TestServer;
 let agency: AgencySystemClient;
@@ -111,5 +112,109 @@ describe('agency system client', () => {
 
   it('has the rest binding only', () => {
     expect(() => createAgencySystemClient({ baseUrl: server.url, binding: 'dvcqg' as never })).toThrow(ConfigError);
+  });
+});
+
+describe('agency system client: the citizen’s account (cookie session)', () => {
+  const SESSION = 's3ss10n-7f2c9a';
+  const [evaluation] = schemaExamples<AgencySystem.components['schemas']['Evaluation']>('agency-system', 'Evaluation');
+  const { KetQua, TieuChi } = evaluation!;
+  const account = { TechID: '7c9e6679-7425-40de-944b-e07fc1f90ae7', HoVaTen: 'Lê Thị Hồng Nhung' };
+  const item = (MaHoSo: string) => ({ MaHoSo, MaTTHC: '1.001612', TenTTHC: 'Đăng ký thành lập hộ kinh doanh', TrangThaiHoSo: '10', NgayTiepNhan: '20231027083015', DaDanhGia: false });
+
+  it('completes the sign-on at the redirect URI: code and state in the query, no credential sent; answers the session cookie and Location', async () => {
+    server.handle((req, res) =>
+      res.writeHead(302, { location: '/v1/me/dossiers', 'set-cookie': ['dvc_lang=vi; Path=/', `dvc_session=${SESSION}; Path=/; HttpOnly; SameSite=Lax`] }).end(),
+    );
+    const signedIn = await agency.account.completeSignOn({ code: 'code-abc', state: 'state-xyz' });
+    expect(signedIn).toEqual({ session: SESSION, location: '/v1/me/dossiers' });
+    const [sent] = server.requests;
+    expect(`${sent!.method} ${sent!.url}`).toBe('GET /api/dvcqg/dvc/callback?code=code-abc&state=state-xyz');
+    expect(sent!.headers['authorization']).toBeUndefined();
+    expect(sent!.headers['cookie']).toBeUndefined();
+  });
+
+  it('a sign-on the system refused is an ApiError; a 302 without the session cookie is a response ValidationError', async () => {
+    server.handle((req, res) =>
+      req.url.includes('code=used') ? problem(res, 401, 'unauthorized', 'the code was already redeemed') : res.writeHead(302, { location: '/', 'set-cookie': 'dvc_session=; Max-Age=0; Path=/' }).end(),
+    );
+    const refused = (await agency.account.completeSignOn({ code: 'used', state: 'state-xyz' }).catch((x: unknown) => x)) as ApiError;
+    expect(refused).toBeInstanceOf(ApiError);
+    expect([refused.status, refused.problemKind, refused.problem.detail]).toEqual([401, 'unauthorized', 'the code was already redeemed']);
+    const cleared = (await agency.account.completeSignOn({ code: 'code-abc', state: 'state-xyz' }).catch((x: unknown) => x)) as ValidationError;
+    expect(cleared).toBeInstanceOf(ValidationError);
+    expect(cleared.direction).toBe('response');
+    expect(cleared.issues.map((i) => i.pointer)).toEqual(['#/header/set-cookie']);
+  });
+
+  it('lists the account’s dossiers with the session cookie (no Authorization), across pages, and one page with the account', async () => {
+    server.handle((req, res) => {
+      const cursor = new URL(req.url, 'http://x').searchParams.get('cursor');
+      json(res, 200, { account, items: [item(cursor ? 'H56-0002' : 'H56-0001')], nextCursor: cursor ? null : 'p2' });
+    });
+    const codes: string[] = [];
+    for await (const d of agency.account.listDossiers({ session: SESSION })) codes.push(d.MaHoSo);
+    expect(codes).toEqual(['H56-0001', 'H56-0002']);
+    expect(server.requests.map((r) => r.url)).toEqual(['/api/dvcqg/v1/me/dossiers', '/api/dvcqg/v1/me/dossiers?cursor=p2']);
+    for (const r of server.requests) {
+      expect(r.headers['cookie']).toBe(`dvc_session=${SESSION}`);
+      expect(r.headers['authorization']).toBeUndefined();
+    }
+    const page = await agency.account.listDossiersPage({ limit: 1 }, { session: SESSION });
+    expect(page.account).toEqual(account);
+    expect(server.requests[2]!.url).toBe('/api/dvcqg/v1/me/dossiers?limit=1');
+    // The generic call sends the same cookie.
+    await agency.call('listMyDossiers', { session: SESSION });
+    expect(server.requests[3]!.headers['cookie']).toBe(`dvc_session=${SESSION}`);
+  });
+
+  it('without a session nothing is sent (AuthError); a session the system does not know answers 401, an ApiError', async () => {
+    server.handle((req, res) => problem(res, 401, 'unauthorized', 'no session'));
+    await expect(agency.account.listDossiersPage(undefined, {} as never)).rejects.toBeInstanceOf(AuthError);
+    await expect(agency.account.evaluateDossier(CODE, { KetQua, TieuChi }, { session: '' })).rejects.toBeInstanceOf(AuthError);
+    // A value that would add a second cookie is refused too.
+    await expect(agency.account.listDossiersPage(undefined, { session: `${SESSION}; admin=1` })).rejects.toMatchObject({ code: 'CLIENT_AUTH_FAILED' });
+    expect(server.requests).toHaveLength(0);
+    const e = (await agency.account.listDossiersPage(undefined, { session: 'expired' }).catch((x: unknown) => x)) as ApiError;
+    expect(e).toBeInstanceOf(ApiError);
+    expect([e.status, e.problemKind]).toEqual([401, 'unauthorized']);
+    expect(server.requests.map((r) => r.headers['cookie'])).toEqual(['dvc_session=expired']);
+  });
+
+  it('evaluates a dossier: PUT of the JSON evaluation with the session cookie; 422 and 409 are typed ApiErrors', async () => {
+    server.handle((req, res) => {
+      const body = JSON.parse(req.body) as { KetQua: string };
+      if (body.KetQua === '9') return problem(res, 422, 'validation', 'KetQua must be 1–4');
+      if (req.url.includes('H56-0009')) return problem(res, 409, 'illegal-transition', 'another evaluation was recorded');
+      json(res, 201, evaluation);
+    });
+    const recorded = await agency.account.evaluateDossier(CODE, { KetQua, TieuChi }, { session: SESSION });
+    expect(recorded).toEqual(evaluation);
+    const [sent] = server.requests;
+    expect(`${sent!.method} ${sent!.url}`).toBe(`PUT /api/dvcqg/v1/me/dossiers/${CODE}/evaluation`);
+    expect(sent!.headers['cookie']).toBe(`dvc_session=${SESSION}`);
+    expect(sent!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(sent!.body)).toEqual({ KetQua, TieuChi });
+    const invalid = (await agency.account.evaluateDossier(CODE, { KetQua: '9' } as never, { session: SESSION }).catch((x: unknown) => x)) as ApiError;
+    expect(invalid).toBeInstanceOf(ApiError);
+    expect([invalid.status, invalid.problemKind, invalid.problem.detail]).toEqual([422, 'validation', 'KetQua must be 1–4']);
+    const changed = (await agency.account.evaluateDossier('H56-0009', { KetQua, TieuChi }, { session: SESSION }).catch((x: unknown) => x)) as ApiError;
+    expect([changed.status, changed.problemKind]).toEqual([409, 'illegal-transition']);
+  });
+
+  it('uses the system’s own cookie name when it is not dvc_session', async () => {
+    const custom = createAgencySystemClient({ baseUrl: server.url, sessionCookie: 'SID', retries: 0 });
+    try {
+      server.handle((req, res) =>
+        req.url.startsWith('/dvc/callback') ? res.writeHead(302, { location: '/', 'set-cookie': ['dvc_session=other; Path=/', `SID=${SESSION}; Path=/`] }).end() : json(res, 200, { account, items: [], nextCursor: null }),
+      );
+      const { session } = await custom.account.completeSignOn({ code: 'c', state: 's' });
+      expect(session).toBe(SESSION);
+      await custom.account.listDossiersPage(undefined, { session });
+      expect(server.requests[1]!.headers['cookie']).toBe(`SID=${SESSION}`);
+    } finally {
+      await custom.close();
+    }
+    expect(() => createAgencySystemClient({ baseUrl: server.url, sessionCookie: 'a b' })).toThrow(ConfigError);
   });
 });

@@ -3,6 +3,7 @@ import { ConfigError } from './errors.js';
 import { operationTable } from './operations.js';
 import { paginate } from './pagination.js';
 import { sendRest, type LooseInput } from './rest.js';
+import { COOKIE_NAME, signOnSession, type SignOnSession } from './sign-on-session.js';
 import type {
   AgencySystemOperations as Ops,
   ApiResponse,
@@ -20,7 +21,12 @@ import type {
 export interface AgencySystemClientOptions extends BaseClientOptions {
   /** agency-system.yaml has the rest binding only; `dvcqg` is refused. */
   binding?: 'rest';
+  /** The name of the system's session cookie (default the document's `citizenSession` scheme's, `dvc_session`; the standard leaves it to the system). */
+  sessionCookie?: string;
 }
+
+/** Options of the account's operations: the citizen's session at the system (from `account.completeSignOn`). */
+export type SessionOptions = CallOptions & { session: string };
 
 type Data<K extends keyof Ops> = ResponseData<Ops[K]>;
 type Query<K extends keyof Ops> = QueryParams<Ops[K]>;
@@ -65,6 +71,17 @@ export interface AgencySystemClient {
     /** `openDeepLink`: the answer as is (a 302 with `location`, or the form page). */
     open(query: Query<'openDeepLink'>, options?: CallOptions): Promise<ApiResponse<Data<'openDeepLink'>>>;
   };
+  /** The citizen's account at the system, signed in through the national portal (cookie session `citizenSession`). */
+  account: {
+    /** `signOnCallback`: hands the portal's `code` and `state` to the system's redirect URI; the session cookie it set and its `Location`. */
+    completeSignOn(query: Query<'signOnCallback'>, options?: CallOptions): Promise<SignOnSession>;
+    /** `listMyDossiers`: every dossier of the signed-in account, newest first (the next page is fetched when asked for). */
+    listDossiers(options: SessionOptions): AsyncIterable<ItemOf<Ops['listMyDossiers']>>;
+    /** `listMyDossiers`: one page, with the account as the system knows it. */
+    listDossiersPage(query: Query<'listMyDossiers'> | undefined, options: SessionOptions): Promise<Data<'listMyDossiers'>>;
+    /** `evaluateDossier` (PUT): the owner's evaluation of a finished dossier; 201 recorded, 200 the same one again. */
+    evaluateDossier(MaHoSo: Path<'evaluateDossier', 'MaHoSo'>, evaluation: Body<'evaluateDossier'>, options: SessionOptions): Promise<Data<'evaluateDossier'>>;
+  };
   close(): Promise<void>;
 }
 
@@ -79,12 +96,16 @@ export function createAgencySystemClient(options: AgencySystemClientOptions): Ag
   if (options?.binding !== undefined && options.binding !== 'rest') {
     throw new ConfigError(`agency-system.yaml has the rest binding only, got binding ${JSON.stringify(options.binding)}`);
   }
+  if (options.sessionCookie !== undefined && !COOKIE_NAME.test(options.sessionCookie)) {
+    throw new ConfigError(`sessionCookie must be a cookie name (an RFC 6265 token), got ${JSON.stringify(options.sessionCookie)}`);
+  }
   const engine = new Engine(options);
   const table = operationTable('agency-system');
+  const sessionCookie = options.sessionCookie ?? [...table.values()].find((op) => op.sessionCookie)?.sessionCookie;
   const send = (operationId: string, input: LooseInput = {}): Promise<ApiResponse<unknown>> => {
     const op = table.get(operationId);
     if (!op) return Promise.reject(new ConfigError(`agency-system.yaml has no operation ${JSON.stringify(operationId)}`));
-    return sendRest(engine, op, input);
+    return sendRest(engine, op.security === 'session' ? { ...op, sessionCookie } : op, input);
   };
   const data = async (operationId: string, input: LooseInput) => (await send(operationId, input)).data as never;
   const opts = (o?: CallOptions): CallOptions => o ?? {};
@@ -111,6 +132,12 @@ export function createAgencySystemClient(options: AgencySystemClientOptions): Ag
     },
     health: { get: (o) => data('getHealth', opts(o)) },
     deepLink: { open: (query, o) => send('openDeepLink', { ...opts(o), query }) as never },
+    account: {
+      completeSignOn: async (query, o) => signOnSession(await send('signOnCallback', { ...opts(o), query }), sessionCookie!),
+      listDossiers: (o) => pages('listMyDossiers', o),
+      listDossiersPage: (query, o) => data('listMyDossiers', { ...o, ...(query ? { query } : {}) }),
+      evaluateDossier: (MaHoSo, evaluation, o) => data('evaluateDossier', { ...o, path: { MaHoSo }, body: evaluation }),
+    },
     close: () => engine.close(),
   };
 }

@@ -50,10 +50,12 @@ export interface ExchangeSpec {
   /** The body value (before serialisation), given the credential (dvcqg puts the session in the body). */
   body: ((credential: Credential | undefined) => unknown) | undefined;
   serialize: (body: unknown) => string;
-  auth: 'none' | 'system' | 'user';
+  auth: 'none' | 'system' | 'user' | 'session';
   /** The kind of system credential the exchange needs (rest: a bearer token; dvcqg: a session). */
   credentialType?: Credential['type'];
   accessToken: string | undefined;
+  /** With `session` auth: the cookie sent, its name and the caller's value. */
+  session?: { cookie: string | undefined; value: string | undefined };
   retrySafe: boolean;
   requestId: string;
   signal: AbortSignal | undefined;
@@ -157,6 +159,7 @@ export class Engine {
       const credential = spec.auth === 'none' ? undefined : await this.credentialFor(spec, summary);
       if (credential?.type === 'bearer') headers['authorization'] = `Bearer ${credential.token}`;
       else if (spec.auth === 'user') headers['authorization'] = `Bearer ${spec.accessToken}`;
+      else if (spec.auth === 'session') headers['cookie'] = `${spec.session!.cookie}=${spec.session!.value}`;
       const bodyValue = spec.body?.(credential);
       if (state.attempts === 1 && spec.beforeFirstSend) await spec.beforeFirstSend(bodyValue, headers);
       const body = bodyValue === undefined ? undefined : spec.serialize(bodyValue);
@@ -260,6 +263,10 @@ export class Engine {
       if (!spec.accessToken) throw new AuthError(`${spec.operationId} is authenticated by the caller's token: pass accessToken`, { request: summary() });
       return undefined;
     }
+    if (spec.auth === 'session') {
+      checkSession(spec, summary);
+      return undefined;
+    }
     if (spec.auth !== 'system') return undefined;
     if (!this.auth) throw new ConfigError(`${spec.operationId} needs a credential: pass auth (a CredentialProvider from @dvc-kit/auth)`);
     let credential: Credential;
@@ -293,6 +300,16 @@ export class Engine {
       message: redactUrl(e.message ?? String(error)),
     });
   }
+}
+
+/** RFC 6265 cookie-octets (optionally in double quotes): anything else could add a cookie or break the header. */
+const COOKIE_VALUE = /^(?:[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+|"[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*")$/;
+
+function checkSession(spec: ExchangeSpec, summary: () => RequestSummary): void {
+  const { cookie, value } = spec.session ?? {};
+  if (!cookie) throw new ConfigError(`${spec.operationId} is authenticated by a session cookie but no cookie name is known`);
+  if (!value) throw new AuthError(`${spec.operationId} is authenticated by the citizen's session at the system: pass session (from account.completeSignOn)`, { request: summary() });
+  if (!COOKIE_VALUE.test(value)) throw new AuthError(`${spec.operationId}: session is not a cookie value (RFC 6265 cookie-octets)`, { request: summary() });
 }
 
 export function headerValue(v: string | string[] | undefined): string | undefined {

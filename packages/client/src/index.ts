@@ -1,7 +1,8 @@
 export { createNationalPortalClient } from './national-portal-client.js';
 export type { NationalPortalClient, NationalPortalClientOptions } from './national-portal-client.js';
 export { createAgencySystemClient } from './agency-system-client.js';
-export type { AgencySystemClient, AgencySystemClientOptions } from './agency-system-client.js';
+export type { AgencySystemClient, AgencySystemClientOptions, SessionOptions } from './agency-system-client.js';
+export type { SignOnSession } from './sign-on-session.js';
 export type { BaseClientOptions } from './engine.js';
 export type { DvcqgOptions, IsUpdatingPolicy } from './dvcqg.js';
 export type { RetryOptions } from './retry.js';

@@ -23,14 +23,15 @@ describe('every operation of both documents', () => {
       for (const op of ops) {
         const runtime = operationTable(document).get(op.operationId)!;
         const path = Object.fromEntries(runtime.pathParams.map((p) => [p, `v-${p}`]));
-        const input = { path, ...(runtime.requestContentType ? { body: { probe: op.operationId } } : {}), accessToken: 'citizen' };
+        const input = { path, ...(runtime.requestContentType ? { body: { probe: op.operationId } } : {}), accessToken: 'citizen', session: 'citizen-session' };
         server.requests.length = 0;
         await (client.call as (id: string, input: unknown) => Promise<unknown>)(op.operationId, input);
         const seen = server.requests[0]!;
         expect(`${seen.method} ${seen.url}`, op.operationId).toBe(`${op.method.toUpperCase()} ${op.path.replace(/\{([^}]+)\}/g, (_, p: string) => `v-${p}`)}`);
         expect(seen.headers['idempotency-key'] !== undefined, `${op.operationId} Idempotency-Key`).toBe(op.idempotencyKey);
         expect(seen.headers['x-dvc-signature'] !== undefined, `${op.operationId} X-DVC-Signature`).toBe(op.signed);
-        expect(seen.headers['authorization'] === undefined, `${op.operationId} security`).toBe(runtime.security === 'none');
+        expect(seen.headers['authorization'] === undefined, `${op.operationId} security`).toBe(runtime.security === 'none' || runtime.security === 'session');
+        expect(seen.headers['cookie'], `${op.operationId} session cookie`).toBe(runtime.security === 'session' ? `${runtime.sessionCookie}=citizen-session` : undefined);
       }
       await client.close();
     });

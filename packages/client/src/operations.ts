@@ -7,7 +7,9 @@ export type SecurityKind =
   /** The system's own credential from the `auth` provider (an OAuth 2.0 client-credentials scheme). */
   | 'system'
   /** A token the caller passes per call (`accessToken`): a citizen's, for userinfo and the authenticated lookup. */
-  | 'user';
+  | 'user'
+  /** A session cookie the caller passes per call (`session`): a citizen's session at an agency system (an apiKey scheme in a cookie). */
+  | 'session';
 
 /** What the client needs to know about an operation at run time, all read from the OpenAPI document. */
 export interface RuntimeOperation {
@@ -19,6 +21,8 @@ export interface RuntimeOperation {
   pathParams: string[];
   binding: 'rest' | 'dvcqg';
   security: SecurityKind;
+  /** With `session` security: the cookie's name, as the document's scheme gives it. */
+  sessionCookie: string | undefined;
   idempotencyKey: boolean;
   signed: boolean;
   /** The request body's media type, when there is a body. */
@@ -33,14 +37,23 @@ export function isRetrySafe(method: string, hasIdempotencyKey: boolean): boolean
   return IDEMPOTENT_METHODS.has(method) || hasIdempotencyKey;
 }
 
-function securityKind(document: DocumentName, operation: Record<string, unknown>): SecurityKind {
+interface SecurityScheme {
+  type?: string;
+  in?: string;
+  name?: string;
+  flows?: Record<string, unknown>;
+}
+
+function security(document: DocumentName, operation: Record<string, unknown>): { kind: SecurityKind; cookie?: string } {
   const doc = getDocument(document);
   const requirements = (operation['security'] ?? doc['security'] ?? []) as Array<Record<string, unknown>>;
-  if (requirements.length === 0 || requirements.some((r) => Object.keys(r).length === 0)) return 'none';
-  const schemes = (doc.components.securitySchemes ?? {}) as Record<string, { type?: string; flows?: Record<string, unknown> }>;
+  if (requirements.length === 0 || requirements.some((r) => Object.keys(r).length === 0)) return { kind: 'none' };
+  const schemes = (doc.components.securitySchemes ?? {}) as Record<string, SecurityScheme>;
   const names = Object.keys(requirements[0]!);
   const scheme = schemes[names[0]!];
-  return scheme?.type === 'oauth2' && scheme.flows?.['clientCredentials'] ? 'system' : 'user';
+  if (scheme?.type === 'oauth2' && scheme.flows?.['clientCredentials']) return { kind: 'system' };
+  if (scheme?.type === 'apiKey' && scheme.in === 'cookie' && scheme.name) return { kind: 'session', cookie: scheme.name };
+  return { kind: 'user' };
 }
 
 const tables = new Map<DocumentName, Map<string, RuntimeOperation>>();
@@ -52,6 +65,7 @@ export function operationTable(document: DocumentName): Map<string, RuntimeOpera
   const table = new Map<string, RuntimeOperation>();
   for (const info of listOperations(document)) {
     const requestBody = info.operation['requestBody'] as { content?: Record<string, unknown> } | undefined;
+    const auth = security(document, info.operation);
     table.set(info.operationId, {
       document,
       operationId: info.operationId,
@@ -59,7 +73,8 @@ export function operationTable(document: DocumentName): Map<string, RuntimeOpera
       path: info.path,
       pathParams: [...info.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
       binding: info.binding,
-      security: securityKind(document, info.operation),
+      security: auth.kind,
+      sessionCookie: auth.cookie,
       idempotencyKey: info.idempotencyKey,
       signed: info.signed,
       requestContentType: requestBody?.content ? Object.keys(requestBody.content)[0] : undefined,

@@ -91,6 +91,7 @@ export async function sendRest(engine: Engine, op: RuntimeOperation, input: Loos
     serialize: signedText !== undefined ? () => signedText! : serializerFor(op.requestContentType),
     auth: op.security,
     accessToken: input.accessToken,
+    ...(op.security === 'session' ? { session: { cookie: op.sessionCookie, value: input.session } } : {}),
     retrySafe: isRetrySafe(op.method, idempotencyKey !== undefined),
     requestId,
     signal: input.signal,
@@ -101,7 +102,7 @@ export async function sendRest(engine: Engine, op: RuntimeOperation, input: Loos
       : {
           beforeFirstSend: async (value, sentHeaders) => {
             const validator = await engine.validator();
-            const { authorization: _omitted, ...visible } = sentHeaders;
+            const { authorization: _omitted, cookie: _session, ...visible } = sentHeaders;
             const result = validator.validateRequest(op.operationId, {
               params: stringValues(input.path),
               query: stringValues(input.query),

@@ -1,4 +1,4 @@
-import type { Dossier, DossierRecord, NationalPortal, Problem, Procedure } from '@dvc-kit/spec';
+import type { AgencySystem, Dossier, DossierRecord, NationalPortal, Problem, Procedure } from '@dvc-kit/spec';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { NationalPortalClient } from './national-portal-client.js';
 import type { AgencySystemClient } from './agency-system-client.js';
@@ -37,6 +37,24 @@ describe('types derived from the OpenAPI documents', () => {
       void c.dossiers.upsert({ ...({} as Dossier), TrangThaiHoSo: '11' });
       void c.call('listProcedures');
       void c.call('getDossier', { path: { MaHoSo: '000.00.06.H56-231027-0361' } });
+    };
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it('the account methods of the agency system client: generated types, a session required', () => {
+    type Agency = AgencySystem.operations;
+    expectTypeOf<Parameters<AgencySystemClient['account']['evaluateDossier']>[1]>().toEqualTypeOf<AgencySystem.components['schemas']['CitizenEvaluation']>();
+    expectTypeOf<AgencySystemClient['account']['evaluateDossier']>().returns.resolves.toEqualTypeOf<ResponseData<Agency['evaluateDossier']>>();
+    expectTypeOf<AgencySystemClient['account']['listDossiersPage']>().returns.resolves.toEqualTypeOf<ResponseData<Agency['listMyDossiers']>>();
+    expectTypeOf<Parameters<AgencySystemClient['account']['completeSignOn']>[0]>().toEqualTypeOf<NonNullable<Agency['signOnCallback']['parameters']['query']>>();
+    expectTypeOf<AgencySystemClient['account']['completeSignOn']>().returns.resolves.toEqualTypeOf<{ session: string; location: string }>();
+    const check = (c: AgencySystemClient) => {
+      // @ts-expect-error the account's operations need the citizen's session
+      void c.account.listDossiersPage(undefined, {});
+      // @ts-expect-error KetQua is required
+      void c.account.evaluateDossier('000.00.06.H56-231027-0361', {}, { session: 's' });
+      // @ts-expect-error state is required
+      void c.account.completeSignOn({ code: 'c' });
     };
     expectTypeOf(check).toBeFunction();
   });

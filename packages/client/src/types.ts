@@ -55,6 +55,11 @@ export interface CallOptions {
   timeoutMs?: number;
   /** For operations authenticated by the caller's token (userinfo, the citizen's lookup): that token. */
   accessToken?: string;
+  /**
+   * For operations authenticated by a session cookie (a citizen's session at an agency system,
+   * `listMyDossiers`, `evaluateDossier`): the cookie's value, as `account.completeSignOn` answers it.
+   */
+  session?: string;
   /** Sent as `X-Request-Id` (default: a new UUID). */
   requestId?: string;
 }
