@@ -125,7 +125,7 @@ export class AdminApi {
         return json(answer.status, answer.body, answer.contentType);
       } catch (e) {
         if (e instanceof MockPortalError) {
-          const status = e.code === 'MOCK_SYSTEM_EXISTS' || e.code === 'MOCK_FAULT_EXISTS' ? 409 : e.code === 'MOCK_SYSTEM_UNKNOWN' || e.code === 'MOCK_FAULT_UNKNOWN' ? 404 : 400;
+          const status = adminErrorStatus(e);
           return adminProblem(status, e.code, e.message);
         }
         throw e;
@@ -133,6 +133,13 @@ export class AdminApi {
     }
     return allowed ? adminProblem(405, 'MOCK_ADMIN_METHOD', `${req.method} is not allowed on ${req.path}`) : adminProblem(404, 'MOCK_ADMIN_NOT_FOUND', `no admin route ${req.path}`);
   }
+}
+
+/** A write the data directory refused is the portal's failure (500), not the request's: it was not applied. */
+function adminErrorStatus(e: MockPortalError): number {
+  if (e.code === 'MOCK_SYSTEM_EXISTS' || e.code === 'MOCK_FAULT_EXISTS') return 409;
+  if (e.code === 'MOCK_SYSTEM_UNKNOWN' || e.code === 'MOCK_FAULT_UNKNOWN') return 404;
+  return e.code === 'MOCK_PERSISTENCE_FAILED' ? 500 : 400;
 }
 
 function citizenAnswer(status: number, change: () => unknown): { status: number; body: unknown; contentType?: string } {

@@ -1,9 +1,10 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UserInfo } from '@dvc-kit/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MockPortalError } from './errors.js';
+import { send } from '../test/helpers.js';
 import { startMockPortal } from './mock-portal.js';
 import { CITIZENS_FILE, CitizenLog } from './persistence.js';
 import { CitizenRegistry, CitizenRegistryError, TEST_CITIZENS } from './test-citizens.js';
@@ -47,9 +48,25 @@ describe('CitizenLog (citizens.jsonl)', () => {
     const dir = tempDir();
     const { registry, log } = openRegistry(dir);
     rmSync(dir, { recursive: true });
-    expect(() => registry.add(CITIZEN)).toThrow(/ENOENT/);
+    expect(() => registry.add(CITIZEN)).toThrow(expect.objectContaining({ code: 'MOCK_PERSISTENCE_FAILED', message: expect.stringMatching(/ENOENT.*not applied/) }));
     expect(registry.find(CITIZEN.sub)).toBeUndefined();
     expect(existsSync(log.path)).toBe(false);
+  });
+
+  it('over the admin API, a change the data directory cannot take answers 500 and is not applied', async () => {
+    const dir = tempDir();
+    const portal = await startMockPortal({ port: 0, dataDir: dir });
+    try {
+      // A directory where the log goes: every append fails.
+      mkdirSync(join(dir, CITIZENS_FILE));
+      const r = await send('POST', `${portal.url}/__admin/citizens`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(CITIZEN) });
+      expect(r.status).toBe(500);
+      expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(JSON.parse(r.text)).toMatchObject({ code: 'MOCK_PERSISTENCE_FAILED', status: 500 });
+      expect(portal.core.oidc.citizens.find(CITIZEN.sub)).toBeUndefined();
+    } finally {
+      await portal.close();
+    }
   });
 
   it('drops a torn last line (never acknowledged) and keeps the rest', () => {

@@ -105,12 +105,15 @@ function replayLog(file: string, apply: (value: unknown) => void): { replayed: n
 }
 
 function appendDurably(file: string, value: unknown): void {
-  const fd = openSync(file, 'a');
+  let fd: number | undefined;
   try {
+    fd = openSync(file, 'a');
     writeSync(fd, `${JSON.stringify(value)}\n`);
     fsyncSync(fd);
+  } catch (e) {
+    throw new MockPortalError('MOCK_PERSISTENCE_FAILED', `${file}: the change could not be written (${(e as Error).message}), so it was not applied`, { cause: e });
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
