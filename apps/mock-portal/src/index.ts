@@ -8,6 +8,8 @@ export { Journal } from './journal.js';
 export type { JournalEntry, JournalView, JournalQuery } from './journal.js';
 export { toHar } from './har.js';
 export { AdminApi } from './admin.js';
+export { isLoopbackPeer } from './admin-access.js';
+export type { AdminAccessOptions } from './admin-access.js';
 export { registerSystem } from './systems.js';
 export type { SystemRegistration, SystemCredentials } from './systems.js';
 export type { FaultRule, FaultSettings } from './faults.js';

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { AdminApi } from './admin.js';
+import { adminAccessGuard, type AdminAccessOptions } from './admin-access.js';
 import { createPortalServer, createPortalTlsServer, listen, type PortalTls, type PortalTlsOptions } from './http-server.js';
 import { CitizenLog } from './persistence.js';
 import { MockPortalCore, type PortalOptions } from './portal.js';
@@ -16,6 +17,12 @@ export interface MockPortalOptions extends PortalOptions {
   publicUrl?: string;
   /** Serve HTTPS with this certificate (the URL becomes https://host:port). */
   tls?: PortalTlsOptions;
+  /**
+   * Who may call `/__admin/*` and open `/__dashboard` over the network. Default: loopback
+   * peers only (all there are on a loopback-bound server); with `token`, whoever sends
+   * `Authorization: Bearer <token>`; `from: 'any'` opens it to every peer.
+   */
+  admin?: AdminAccessOptions;
 }
 
 /** A running mock portal. */
@@ -59,7 +66,10 @@ export async function createMockPortal(options: PortalOptions = {}): Promise<{ c
 export async function startMockPortal(options: MockPortalOptions = {}): Promise<MockPortal> {
   // Listen first: the portal's URL goes into its test PKI (CRL and OCSP addresses).
   let ready: MockPortalCore | undefined;
+  const refuseAdmin = adminAccessGuard(options.admin);
   const handle = (req: Parameters<MockPortalCore['handle']>[0]) => {
+    const refused = refuseAdmin(req);
+    if (refused) return Promise.resolve(refused);
     if (!ready) return Promise.resolve({ status: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '1' }, body: '{"type":"https://dvc-kit.dev/problems/unavailable","title":"Service unavailable","status":503,"detail":"starting"}' });
     return ready.handle(req);
   };
