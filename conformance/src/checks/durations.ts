@@ -7,7 +7,6 @@ import type { Check } from './support.js';
  */
 export const EXPECTED_MS: Readonly<Record<string, number>> = Object.freeze({
   'counterpart.agency-scope-and-payments': 1200,
-  'pagination.procedures-pages': 850,
   'transport.tls-versions': 400,
   'payment.final-states-kept': 350,
   'errors.no-internal-details': 300,

@@ -65,13 +65,21 @@ export function unknownCode(ctx: Ctx): string {
 }
 
 /** The required query parameters, from their documented examples (so only the probed fault is wrong). */
-function exampleQuery(op: OperationInfo): string {
+/** The required query parameters' documented examples (so only a probed fault is wrong). */
+export function exampleQueryValues(op: OperationInfo): Record<string, string> {
   const params = ((op.operation.parameters as Json[] | undefined) ?? []).filter((p) => p.in === 'query' && p.required === true && p.example !== undefined);
-  return params.length === 0 ? '' : `?${new URLSearchParams(params.map((p): [string, string] => [String(p.name), String(p.example)])).toString()}`;
+  return Object.fromEntries(params.map((p) => [String(p.name), String(p.example)]));
+}
+
+/** The operation's path with these path parameters and query. */
+export function pathWith(op: OperationInfo, params: Record<string, string>, query: Record<string, string>): string {
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  const search = new URLSearchParams(Object.entries(query)).toString();
+  return search ? `${path}?${search}` : path;
 }
 
 export function pathFor(op: OperationInfo, code: string): string {
-  return op.path.replace(/\{MaHoSo\}/g, encodeURIComponent(code)) + exampleQuery(op);
+  return pathWith(op, { MaHoSo: code }, exampleQueryValues(op));
 }
 
 const dossiers = new WeakMap<SuiteEnv, Promise<string | undefined>>();

@@ -1,8 +1,8 @@
 import { listOperations, type OperationInfo } from '@dvc-kit/spec';
 import { validateResponse, type OperationId } from '@dvc-kit/validators';
-import { areaOf, dossierFor, jsonBodyOf, kebab, pathFor, portalBody, resolve, schemes, unknownCode, validBody, type Json } from './operation-support.js';
+import { areaOf, dossierFor, exampleQueryValues, jsonBodyOf, kebab, pathFor, pathWith, portalBody, resolve, schemes, unknownCode, validBody, type Json } from './operation-support.js';
 import { operationTokenChecks } from './operation-tokens.js';
-import { applyProbe, bodyProbes, describeProbe, faultsOnlyThere, probeSlug } from './schema-probes.js';
+import { applyParameterProbe, applyProbe, bodyProbes, describeProbe, faultsOnlyThere, parameterProbes, probeSlug } from './schema-probes.js';
 import { asPortal, check, isProblem, verifyProblem, type Check, type Ctx } from './support.js';
 
 /*
@@ -94,6 +94,44 @@ function schemaConstraintChecks(op: OperationInfo): Check[] {
   });
 }
 
+/** A placeholder for a path's dossier code while the probes are found (any well-formed code). */
+const SAMPLE_CODE = '000.00.00.H56-250701-0001';
+
+/**
+ * (e) One check per constraint of the query and path parameters, for operations that document
+ * a 400 problem answer and that the suite can call (public, or with the portal's token): a
+ * malformed parameter, everything else right, is a 400 problem+json — not a 404 or a 500.
+ */
+function parameterChecks(op: OperationInfo): Check[] {
+  const all = schemes(op);
+  if (all.some((s) => s !== 'portalToken')) return [];
+  const bad = resolve<{ content?: Record<string, unknown> }>((op.operation.responses as Record<string, unknown> | undefined)?.['400'] as never);
+  if (!Object.keys(bad?.content ?? {}).some((t) => /problem\+json/.test(t))) return [];
+  const names = ((op.operation.parameters as Json[] | undefined) ?? []).filter((p) => p.in === 'path').map((p) => String(p.name));
+  const sample = { query: exampleQueryValues(op), params: Object.fromEntries(names.map((n) => [n, SAMPLE_CODE])) };
+  return parameterProbes(op.operationId, sample).map((probe) => {
+    const what = probe.mutation.kind === 'delete' ? `without the ${probe.in} parameter ${probe.name}` : `with the ${probe.in} parameter ${probe.name} set to ${probe.mutation.shown}`;
+    return check({
+      id: `contract.${kebab(op.operationId)}.${probe.in}.${probe.name.toLowerCase()}.${probe.code.toLowerCase().replace(/_/g, '-')}`,
+      title: `${op.operationId} ${what} (${probe.code}) answers 400 problem+json`,
+      area: 'errors',
+      requirements: ['DVC-ERR-001'],
+      run: async (ctx: Ctx) => {
+        const code = await dossierFor(ctx, op);
+        const values = applyParameterProbe({ query: sample.query, params: Object.fromEntries(names.map((n) => [n, code])) }, probe);
+        const example = portalBody(op)?.example as Json | undefined;
+        const body = example && typeof example === 'object' ? await validBody(ctx, op, example, code) : undefined;
+        const path = pathWith(op, values.params, values.query);
+        const res = all.length === 0
+          ? await ctx.send({ url: `${ctx.env.target}${path}`, headers: { accept: 'application/json, application/problem+json' }, label: `${op.operationId} ${what}` })
+          : await asPortal(ctx, { method: op.method.toUpperCase(), path, ...(body ? { body } : {}), label: `${op.operationId} ${what}` });
+        ctx.verify(res.status === 400, { message: `${op.operationId} ${what} is a bad request`, expected: `400: the schema says ${probe.codes.join(', ')} at #/${probe.in}/${probe.name}`, found: `${res.status} ${res.text.slice(0, 160)}`, response: res });
+        if (res.status >= 400) verifyProblem(ctx, res, `${op.operationId} ${what}`);
+      },
+    });
+  });
+}
+
 /** (d) A public read answers what the document says (status and body valid against the documented response). */
 function documentedAnswerCheck(op: OperationInfo): Check | undefined {
   if (op.method !== 'get' || schemes(op).length > 0) return undefined;
@@ -127,7 +165,7 @@ export function operationChecks(): Check[] {
       const c = make(op);
       if (c) out.push(c);
     }
-    out.push(...schemaConstraintChecks(op));
+    out.push(...schemaConstraintChecks(op), ...parameterChecks(op));
   }
   out.push(...operationTokenChecks());
   return out;

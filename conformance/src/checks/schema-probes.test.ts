@@ -1,6 +1,6 @@
 import { listOperations } from '@dvc-kit/spec';
 import { describe, expect, it } from 'vitest';
-import { applyProbe, bodyIssues, bodyProbes, faultsOnlyThere, probeSlug, UNKNOWN_PROPERTY } from './schema-probes.js';
+import { applyParameterProbe, applyProbe, bodyIssues, bodyProbes, faultsOnlyThere, parameterProbes, probeSlug, UNKNOWN_PROPERTY } from './schema-probes.js';
 
 type Json = Record<string, unknown>;
 
@@ -61,5 +61,29 @@ describe('applyProbe', () => {
   it('answers undefined when neither the body nor the template has the field\'s parent', () => {
     expect(applyProbe({}, probe, {})).toBeUndefined();
     expect(applyProbe({ TaiLieuNop: [] }, { pointer: '/TaiLieuNop/0', mutation: { kind: 'delete' } }, {})).toBeUndefined();
+  });
+});
+
+describe('parameterProbes', () => {
+  const statistics = { query: { kind: 'quarter', from: '2025-07-01', to: '2025-09-30' }, params: {} };
+
+  it('leaves out each required query parameter and breaks each one alone', () => {
+    const probes = parameterProbes('getStatistics', statistics);
+    const found = probes.map((p) => `${p.name} ${p.code} ${p.mutation.kind === 'delete' ? 'left out' : JSON.stringify(p.mutation.value)}`);
+    expect(found).toEqual(expect.arrayContaining(['kind REQUIRED left out', 'kind ENUM "x"', 'from REQUIRED left out', 'from FORMAT "2025-13-45"', 'to REQUIRED left out']));
+    const applied = applyParameterProbe(statistics, probes.find((p) => p.name === 'from' && p.code === 'REQUIRED')!);
+    expect(applied.query).toEqual({ kind: 'quarter', to: '2025-09-30' });
+    expect(statistics.query.from).toBe('2025-07-01');
+  });
+
+  it('never leaves out or empties a path parameter (that is another route)', () => {
+    const probes = parameterProbes('lookupDossierPublic', { query: {}, params: { MaHoSo: '000.00.00.H56-250701-0001' } });
+    expect(probes.length).toBeGreaterThan(0);
+    expect(probes.every((p) => p.in === 'path' && p.mutation.kind === 'set' && p.mutation.value !== '')).toBe(true);
+    expect(probes.map((p) => p.code)).toContain('DOSSIER_CODE_FORMAT');
+  });
+
+  it('finds nothing when the given values are already wrong', () => {
+    expect(parameterProbes('getStatistics', { query: { kind: 'x' }, params: {} })).toEqual([]);
   });
 });

@@ -148,3 +148,70 @@ export function probeSlug(probe: BodyProbe): string {
   const tokens = probe.pointer.slice(1).split('/').map((t) => unescape(t).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x');
   return [...tokens, probe.code.toLowerCase().replace(/_/g, '-')].join('.');
 }
+
+/** One wrong query or path parameter that the operation's parameter schema faults with `code`. */
+export interface ParameterProbe {
+  in: 'query' | 'path';
+  name: string;
+  code: string;
+  codes: string[];
+  mutation: { kind: 'delete' } | { kind: 'set'; value: string; shown: string };
+}
+
+const PARAMETER_CANDIDATES: readonly { shown: string; value: string }[] = [
+  { shown: '"x"', value: 'x' },
+  { shown: 'an empty value', value: '' },
+  { shown: 'a 300-character value', value: 'x'.repeat(300) },
+  { shown: '"-1"', value: '-1' },
+  { shown: '"2025-13-45"', value: '2025-13-45' },
+];
+
+export interface ParameterValues {
+  query: Record<string, string>;
+  params: Record<string, string>;
+}
+
+function parameterIssues(operationId: string, values: ParameterValues): { pointer: string; code: string }[] {
+  const result = validateRequest(operationId as OperationId, values);
+  return result.ok ? [] : result.errors.filter((e) => /^#\/(query|path)\//.test(e.pointer)).map((e) => ({ pointer: e.pointer, code: e.code }));
+}
+
+/** `values` with the probe applied (a copy). */
+export function applyParameterProbe(values: ParameterValues, probe: Pick<ParameterProbe, 'in' | 'name' | 'mutation'>): ParameterValues {
+  const out = { query: { ...values.query }, params: { ...values.params } };
+  const holder = probe.in === 'query' ? out.query : out.params;
+  if (probe.mutation.kind === 'delete') delete holder[probe.name];
+  else holder[probe.name] = probe.mutation.value;
+  return out;
+}
+
+/**
+ * Like bodyProbes, for the query and path parameters of `valid` (values the schema accepts):
+ * a required query parameter left out, and wrong values. A path parameter is never left out or
+ * emptied (that is another route).
+ */
+export function parameterProbes(operationId: string, valid: ParameterValues): ParameterProbe[] {
+  if (parameterIssues(operationId, valid).length > 0) return [];
+  const probes: ParameterProbe[] = [];
+  for (const where of ['path', 'query'] as const) {
+    for (const name of Object.keys(where === 'query' ? valid.query : valid.params)) {
+      const pointer = `#/${where}/${name}`;
+      const mutations: ParameterProbe['mutation'][] = [
+        ...(where === 'query' ? [{ kind: 'delete' as const }] : []),
+        ...PARAMETER_CANDIDATES.filter((c) => where === 'query' || c.value !== '').map((c) => ({ kind: 'set' as const, ...c })),
+      ];
+      const earned = mutations.flatMap((mutation) => {
+        const issues = parameterIssues(operationId, applyParameterProbe(valid, { in: where, name, mutation }));
+        return issues.length > 0 && issues.every((i) => i.pointer === pointer) ? [{ mutation, codes: [...new Set(issues.map((i) => i.code))] }] : [];
+      });
+      const chosen = new Set<(typeof earned)[number]>();
+      for (const code of new Set(earned.flatMap((e) => e.codes))) {
+        const best = earned.filter((e) => e.codes.includes(code)).reduce((a, b) => (b.codes.length < a.codes.length ? b : a));
+        if (chosen.has(best)) continue;
+        chosen.add(best);
+        probes.push({ in: where, name, code, codes: best.codes, mutation: best.mutation });
+      }
+    }
+  }
+  return probes;
+}

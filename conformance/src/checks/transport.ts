@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { createTestPki, type TestParty } from '@dvc-kit/signature';
 import type { HttpResponse } from '../evidence.js';
 import { TargetUnreachableError } from '../errors.js';
@@ -237,16 +236,16 @@ export const transportChecks: Check[] = [
     run: async (ctx: Ctx) => {
       if (ctx.env.tls.mode === 'plain-http') ctx.skip('the run uses --plain-http: the portal serves no certificate to verify');
       if (!ctx.env.portal.portal.tls || !ctx.env.tls.portalCertificate) ctx.skip('the suite\'s portal does not serve HTTPS in this run');
-      // The names the portal's own certificate is for (its URL's host too, when the run gives it a public one).
-      const host = new URL(ctx.env.portal.url).hostname.replace(/^\[|\]$/g, '');
-      const ownNames = isIP(host) ? { dns: ['localhost'], ip: [...new Set(['127.0.0.1', '::1', host])] } : { dns: [...new Set(['localhost', host])], ip: ['127.0.0.1', '::1'] };
+      // Exactly the names of the portal's own certificate (its public host too, with --portal-url): only the chain is wrong.
+      const ownNames = ctx.env.tls.portalNames;
+      const ownName = new URL(ctx.env.portal.url).hostname.replace(/^\[|\]$/g, '');
       // The right names, but a chain to a root the system was not given.
       const stranger = await createTestPki({ serve: false });
       try {
         const [otherName, untrusted, selfSigned] = await Promise.all([
           ctx.env.portal.pki.issueEndEntity({ subject: { commonName: 'portal.other-host.invalid' }, subjectAltNames: { dns: ['portal.other-host.invalid'] } }),
-          stranger.issueEndEntity({ subject: { commonName: 'localhost' }, subjectAltNames: ownNames }),
-          ctx.env.portal.pki.issueEndEntity({ subject: { commonName: 'localhost' }, subjectAltNames: ownNames, selfSigned: true }),
+          stranger.issueEndEntity({ subject: { commonName: ownName }, subjectAltNames: ownNames }),
+          ctx.env.portal.pki.issueEndEntity({ subject: { commonName: ownName }, subjectAltNames: ownNames, selfSigned: true }),
         ]);
         await refusedWhileServed(ctx, [
           { cert: otherName.chainPem, key: otherName.privateKeyPem, what: 'a certificate for another host name (valid chain from the trusted CA)' },
