@@ -1,4 +1,4 @@
-import { generateKeyPair, randomUUID } from 'node:crypto';
+import { generateKeyPair, randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createTestPki, signMessage, type TestParty, type TestPki } from '@dvc-kit/signature';
 import { startMockPortal, TEST_CITIZENS, type PortalTlsOptions, type FaultRule, type JournalEntry, type MockPortal, type SystemCredentials } from '@dvc-kit/mock-portal';
@@ -80,6 +80,9 @@ export class PortalSide {
     try {
       // Served, so that revocation checks by the system under test get real CRL/OCSP answers.
       pki ??= await createTestPki({ serve: true });
+      // The suite's registration is the only admin call over HTTP; a token the run alone knows
+      // lets it through the public URL (a non-loopback peer) while other hosts stay out.
+      const adminToken = randomBytes(32).toString('base64url');
       portal = await startMockPortal({
         port: options.listen?.port ?? 0,
         host: options.listen?.host ?? '127.0.0.1',
@@ -87,10 +90,11 @@ export class PortalSide {
         seed: options.seed,
         pki,
         ...(options.tls ? { tls: options.tls } : {}),
+        admin: { token: adminToken },
       });
       const res = await (options.fetch ?? undiciFetch)(`${portal.url}/__admin/systems`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
         body: JSON.stringify({
           agencyCode: options.agencyCode,
           clientId: options.clientId ?? `conformance-${options.agencyCode.replace(/\./g, '')}-${randomUUID().slice(0, 8)}`,
