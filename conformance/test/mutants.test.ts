@@ -41,6 +41,8 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'errors-as-500': 'DVC-ERR-001',
   'stack-trace-leak': 'DVC-ERR-005',
   'public-lookup-unlimited': 'DVC-RATE-004',
+  // A SHOULD: a receiveDossier signed by another agency's certificate (trusted chain) is accepted.
+  'signer-agency-unchecked': 'DVC-SIG-005',
   'retry-after-ignored': 'DVC-RATE-002',
   'account-linked-by-name': 'DVC-SSO-006',
   'evaluation-not-forwarded': 'DVC-EVAL-001',

@@ -1,8 +1,19 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { RevocationCache, signMessage, verifyMessage } from '@dvc-kit/signature';
+import { RevocationCache, signMessage, verifyMessage, type SignerIdentity } from '@dvc-kit/signature';
+import { parseAgencyCode } from '@dvc-kit/validators';
 import type { RevocationMode } from './config.js';
 import { problems } from './errors.js';
 import type { Mutant } from './mutants.js';
+
+/**
+ * The agency a signer certificate belongs to, when it is an agency system's certificate (its
+ * organization is an agency identifier code). What the portal sends is signed by the portal,
+ * never by an agency: such a signature is another agency's (DVC-SIG-005).
+ */
+function agencyOf(signer: SignerIdentity): string | undefined {
+  const organization = signer.organization?.trim();
+  return organization && parseAgencyCode(organization).ok ? organization : undefined;
+}
 
 /**
  * Detached JWS message signatures (`X-DVC-Signature`): verifies what the portal sends
@@ -40,6 +51,8 @@ export class MessageSigner {
         `X-DVC-Signature is not valid (${report.indication}${report.subIndication ? `/${report.subIndication}` : ''})${first ? `: ${first.en}` : ''}`,
       );
     }
+    const agency = report.signer && !this.#mutant.is('signer-agency-unchecked') ? agencyOf(report.signer) : undefined;
+    if (agency) throw problems.signatureInvalid(`X-DVC-Signature is by agency ${agency}'s certificate, not the national portal's (DVC-SIG-005).`);
   }
 
   /**

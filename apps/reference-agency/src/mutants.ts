@@ -17,6 +17,7 @@ export const MUTANTS = {
   'feedback-token-decoded-only': 'receiveFeedback reads the bearer token without verifying it (signature, issuer, audience, expiry): one route wired to the wrong middleware.',
   'token-scope-unchecked': 'The token scope is not checked (any scope may call any operation).',
   'request-signature-unchecked': 'Incoming X-DVC-Signature is not verified (missing or bad signatures are accepted).',
+  'signer-agency-unchecked': "A request signed with another agency system's certificate (trusted chain) is accepted as the portal's.",
   'validation-skipped': 'Request bodies are not validated against the spec; invalid dossiers are stored.',
   'validation-types-only': 'Request bodies are checked for required fields and types only: patterns, formats, lengths, code lists and unknown properties are let through.',
   'idempotency-ignored': 'Idempotency-Key is ignored: a retried receiveDossier creates a second dossier.',

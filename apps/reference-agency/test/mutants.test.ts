@@ -83,6 +83,10 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
   'token-audience-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { token: await portal.token({ scope: 'agency.dossiers.write', aud: 'x' }) })).status === 201,
   'token-expiry-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { token: await portal.token({ scope: 'agency.dossiers.write', exp: Math.floor(Date.now() / 1000) - 600 }) })).status === 201,
   'token-scope-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { token: await portal.token({ scope: 'agency.feedback.write' }) })).status === 201,
+  'signer-agency-unchecked': async (p) => {
+    const other = await portal.pki.issueEndEntity({ subject: { commonName: 'Một cửa H29', organization: '000.00.00.H29' }, issuer: 'governmentCa' });
+    return (await p.post('/v1/dossiers', submission(), { signer: other })).status === 201;
+  },
   'request-signature-unchecked': async (p) => (await p.post('/v1/dossiers', submission(), { sign: false })).status === 201,
   'validation-skipped': async (p) => (await p.post('/v1/dossiers', submission({ LoaiDoiTuong: '9' }))).status === 201,
   // A phone number of the wrong form: the schema's format, which the types-only check lets through.

@@ -90,6 +90,24 @@ export const securityChecks: Check[] = [
     },
   }),
   check({
+    id: 'signatures.other-agency-signer-refused',
+    title: "A dossier signed with another agency's certificate (from the trusted government CA) is refused, not only an untrusted one",
+    area: 'signatures',
+    requirements: ['DVC-SIG-005'],
+    run: async (ctx: Ctx) => {
+      const procedure = await pickProcedure(ctx, { fees: false });
+      const s = newSubmission(ctx, { procedure });
+      // A valid chain and a valid signature: only the signer is wrong (an agency system, not the portal).
+      const other = `000.00.00.${ctx.env.portal.agencyCode.endsWith('H29') ? 'H56' : 'H29'}`;
+      const agency = await ctx.env.portal.pki.issueEndEntity({ subject: { commonName: `Hệ thống một cửa ${other}`, organization: other, country: 'VN' }, issuer: 'governmentCa' });
+      const res = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: s, signature: await ctx.env.portal.sign(s, agency), label: `receiveDossier signed by agency ${other}` });
+      ctx.verify(res.status >= 400 && res.status < 500 && isProblem(res), { message: `A receiveDossier signed by agency ${other}'s certificate instead of the portal's is refused with problem+json`, expected: '4xx problem+json', found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
+      if (res.status < 300) return;
+      const again = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: s, label: 'the same submission, signed by the portal' });
+      ctx.verify(again.status === 201, { message: 'Nothing of the refused request was kept: signed by the portal, it is received as new', expected: 201, found: `${again.status} ${again.text.slice(0, 200)}`, response: again });
+    },
+  }),
+  check({
     id: 'signatures.weak-algorithm-refused',
     title: 'An X-DVC-Signature with alg HS256 is refused',
     area: 'signatures',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TestParty } from '@dvc-kit/signature';
 import type { FakePortal } from './fake-portal.js';
 
 export interface CallOptions {
@@ -6,6 +7,8 @@ export interface CallOptions {
   body?: unknown;
   /** true: signed by the portal; a string: that header value; false/absent: unsigned. */
   sign?: boolean | string;
+  /** Signed by this party instead of the portal (wins over `sign`). */
+  signer?: TestParty;
   idempotencyKey?: string | false;
   headers?: Record<string, string>;
 }
@@ -21,7 +24,8 @@ export async function call(portal: FakePortal, baseUrl: string, method: string, 
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.sign === true) headers['x-dvc-signature'] = await portal.sign(options.body);
+  if (options.signer) headers['x-dvc-signature'] = await portal.sign(options.body, options.signer);
+  else if (options.sign === true) headers['x-dvc-signature'] = await portal.sign(options.body);
   else if (typeof options.sign === 'string') headers['x-dvc-signature'] = options.sign;
   if (method === 'POST' && options.idempotencyKey !== false) headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
   const res = await fetch(`${baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), redirect: 'manual' });
