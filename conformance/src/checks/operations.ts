@@ -7,10 +7,12 @@ import { asPortal, check, isProblem, verifyProblem, type Check, type Ctx } from 
 
 /*
  * Contract checks derived from agency-system.yaml, one per operation and probe
- * (`contract.<operation-id>.<probe>`, and `contract.<operation-id>.body.<field>.<constraint>`
- * per constraint of a request body): the operations, their security, bodies, examples and
- * documented answers come from @dvc-kit/spec and @dvc-kit/validators, never re-typed here.
- * A new operation or constraint in the document gets its probes without a change to this file.
+ * (`contract.<operation-id>.<probe>`; per constraint of a request body
+ * `…body.<field>.<constraint>`, of a parameter `…query|path.<name>.<constraint>`; per bad token
+ * `…token.<what>`, see operation-tokens.ts): the operations, their security, bodies, examples
+ * and documented answers come from @dvc-kit/spec and @dvc-kit/validators, never re-typed here.
+ * A new operation, parameter or constraint in the document gets its probes without a change
+ * to this file.
  */
 
 /** (a) No credentials at all: 401 problem+json, with a Bearer challenge for token-secured operations. */
