@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { RevocationCache, verifyMessage, type RevocationOptions, type TestPki } from '@dvc-kit/signature';
 import { HttpProblem, PROBLEM, pointerError } from './problem.js';
+import { assertSignerAgency } from './signer-agency.js';
 import type { RegisteredSystem } from './store.js';
 
 export interface SignatureTrust {
@@ -30,10 +31,11 @@ function spkiOf(cert: string): string {
 
 /**
  * Verifies the detached JWS of `X-DVC-Signature` over the JSON body (RFC 8785 form): valid
- * signature, certificate path to the trust anchors, not revoked; and the signer must be the
- * calling system (its registered certificate's key) when it registered one.
+ * signature, certificate path to the trust anchors, not revoked; the signer's certificate must
+ * not name another agency than `callerAgency` (the access token's, DVC-SIG-005); and the signer
+ * must be the calling system (its registered certificate's key) when it registered one.
  */
-export async function verifyRequestSignature(jws: string | undefined, body: unknown, system: RegisteredSystem | undefined, trust: SignatureTrust, at: Date): Promise<void> {
+export async function verifyRequestSignature(jws: string | undefined, body: unknown, system: RegisteredSystem | undefined, trust: SignatureTrust, at: Date, callerAgency?: string): Promise<void> {
   if (!jws) {
     throw new HttpProblem(PROBLEM.signatureInvalid, 'The X-DVC-Signature header is required on this operation.', {
       errors: [pointerError('#/header/X-DVC-Signature', 'required', 'a detached JWS of the body is required', 'Thiếu chữ ký số của thông điệp')],
@@ -47,6 +49,8 @@ export async function verifyRequestSignature(jws: string | undefined, body: unkn
       errors: [pointerError('#/header/X-DVC-Signature', report.subIndication ?? 'invalid', `signature check failed: ${report.subIndication ?? report.indication}`, 'Chữ ký số không hợp lệ')],
     });
   }
+  // Before the key check: "signed by another agency" says more than "not your certificate".
+  if (callerAgency !== undefined) assertSignerAgency(report.signer, callerAgency);
   if (system?.certificatePem) {
     const header = JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString('utf8')) as { x5c: string[] };
     const signer = spkiOf(header.x5c[0]!);

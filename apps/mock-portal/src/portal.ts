@@ -295,7 +295,8 @@ export class MockPortalCore {
       outcome.valid = true;
       if (op.signed) {
         const system = outcome.caller ? this.store.systems.get(outcome.caller.clientId) : undefined;
-        await verifyRequestSignature(req.headers['x-dvc-signature'], body, system, this.trust, new Date(this.clock.now()));
+        const callerAgency = outcome.caller?.kind === 'system' ? outcome.caller.agencyCode : undefined;
+        await verifyRequestSignature(req.headers['x-dvc-signature'], body, system, this.trust, new Date(this.clock.now()), callerAgency);
       }
       const ctx = { operation: op, params, query: req.query, headers: req.headers, body, caller: outcome.caller, baseUrl: this.baseUrl, requestId };
       if (op.idempotencyKey && outcome.caller) {
