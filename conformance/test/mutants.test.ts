@@ -44,6 +44,8 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   // A SHOULD: a receiveDossier signed by another agency's certificate (trusted chain) is accepted.
   'signer-agency-unchecked': 'DVC-SIG-005',
   'retry-after-ignored': 'DVC-RATE-002',
+  // A SHOULD: failed pushes retried every second, without back-off.
+  'retry-fixed-interval': 'DVC-SYNC-009',
   'account-linked-by-name': 'DVC-SSO-006',
   'evaluation-not-forwarded': 'DVC-EVAL-001',
   'feedback-unanswered': 'DVC-FBK-003',

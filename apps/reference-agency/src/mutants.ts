@@ -39,6 +39,7 @@ export const MUTANTS = {
   'evaluation-not-forwarded': "The owner's evaluation is answered 201 but never sent to the national portal.",
   'feedback-unanswered': 'Feedback is recorded but the officials never answer it.',
   'feedback-accountability-missing': 'The authenticated lookup lists feedback without NgayNhan, DonViXuLy and HanTraLoi.',
+  'retry-fixed-interval': 'A push that failed (5xx) is retried every second, without back-off.',
   'retry-after-ignored': 'A 429 from the portal is retried after 200 ms whatever its Retry-After says.',
   'tls-verification-off': "The portal's TLS certificate is not verified (any certificate, any host name).",
   'tls-old-versions': 'HTTPS also accepts TLS 1.0 and 1.1.',

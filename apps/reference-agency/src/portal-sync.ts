@@ -380,6 +380,7 @@ export class PortalSync {
   }
 
   #backoff(attempts: number, retryAfterMs?: number): number {
+    if (this.#mutant?.is('retry-fixed-interval')) return Math.max(retryAfterMs ?? 0, this.#options.baseBackoffMs);
     const backoff = Math.min(this.#options.maxBackoffMs, this.#options.baseBackoffMs * 2 ** attempts);
     return Math.max(retryAfterMs ?? 0, backoff / 2 + Math.random() * (backoff / 2));
   }

@@ -183,6 +183,18 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     const item = view.body.feedback[0];
     return !(item.NgayNhan && item.DonViXuLy && item.HanTraLoi);
   },
+  'retry-fixed-interval': async (p) => {
+    // Every push answered 503 (the client's own quick retries included). The agency here backs off from 20 ms:
+    // after five failed attempts the next is due ≥ 160 ms later on the reference, 20 ms with the mutant.
+    p.portal.faults = { count: 1000, status: 503 };
+    try {
+      const code = await p.submit();
+      const entry = await waitFor(() => p.agency.services.outbox.entries(code).find((e) => e.attempts >= 5 && e.state === 'pending'), 'five failed attempts');
+      return entry.dueAt - Date.now() < 100;
+    } finally {
+      p.portal.faults = { count: 0, status: 503 };
+    }
+  },
   'retry-after-ignored': async (p) => {
     // The first push is answered 429 with Retry-After: 30.
     p.portal.faults = { count: 1, status: 429, retryAfter: '30' };

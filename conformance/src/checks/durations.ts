@@ -6,6 +6,7 @@ import type { Check } from './support.js';
  * run is about as long as its slowest check. A check not listed is taken as quick.
  */
 export const EXPECTED_MS: Readonly<Record<string, number>> = Object.freeze({
+  'status-sync.retries-back-off': 5300,
   'counterpart.agency-scope-and-payments': 1200,
   'transport.tls-versions': 400,
   'payment.final-states-kept': 350,

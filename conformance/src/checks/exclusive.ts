@@ -92,6 +92,56 @@ export const exclusiveChecks: Check[] = [
     },
   }),
   check({
+    id: 'status-sync.retries-back-off',
+    title: "After transient failures (503) the system resends a dossier's change at increasing intervals and keeps the order of its changes",
+    area: 'status-sync',
+    requirements: ['DVC-SYNC-009'],
+    timeoutMs: 180_000,
+    run: async (ctx: Ctx) => {
+      // The standard's verification: fail the first sync calls with 503, then look at the spacing of the retries.
+      const since = ctx.env.portal.lastRequestId;
+      const owner = ownOwner(ctx);
+      const marks = [owner.SoDinhDanh!];
+      const faults = new DossierFaults(ctx, { errorRate: 1, statuses: [503] });
+      const failedPushes = () => ctx.env.portal.requests({ sinceId: since }).filter((r) => r.status === 503 && concerns(r, marks));
+      let code: string;
+      faults.scope(owner.SoDinhDanh!);
+      try {
+        code = (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), owner })).MaHoSo;
+        faults.scope(code);
+        marks.push(code);
+        // Three failed attempts give two intervals to compare.
+        await ctx.env.portal.waitFor(() => (failedPushes().length >= 3 ? true : undefined), ctx.env.timing.syncDeadlineMs, ctx.signal);
+      } finally {
+        faults.clear();
+      }
+      const failed = failedPushes();
+      if (failed.length === 0 && ctx.env.portal.dossier(code) !== undefined) {
+        ctx.inconclusive(`the system's pushes of ${code} carried neither the owner's SoDinhDanh nor, after the 201, the dossier code, so the suite's portal could not fail them alone`);
+      }
+      // A system may back off for longer than this run's sync deadline, and still be right: undecided, not a miss.
+      if (failed.length < 3) ctx.inconclusive(`only ${failed.length} attempt(s) to push ${code} within the sync deadline (${ctx.env.timing.syncDeadlineMs} ms): too few to see how the retries are spaced (raise --sync-deadline)`);
+      const resent = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: failed[failed.length - 1]!.id }).find((r) => r.status >= 200 && r.status < 300 && concerns(r, marks)), ctx.env.timing.syncDeadlineMs + 5000, ctx.signal);
+      ctx.require(resent !== undefined, { message: 'Once the portal answers again, the change is resent and accepted', expected: 'an accepted push', found: 'none within the deadline' });
+      const times = [...failed.slice(0, 3), resent].map((r) => r.at);
+      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      ctx.note(`attempts after ${gaps.map((g) => `${g} ms`).join(', ')}`);
+      // Jittered exponential back-off: each wait at least about as long as the one before, the last clearly longer than the first.
+      const increasing = gaps.every((g, i) => i === 0 || g >= gaps[i - 1]! * 0.8) && gaps[gaps.length - 1]! > gaps[0]! * 1.2;
+      ctx.verify(increasing, { message: 'The resends of the same change are spaced increasingly (back-off), not at a fixed pace', expected: 'intervals growing, the last > 1.2 × the first', found: gaps.map((g) => `${g} ms`).join(' → ') });
+      // The order of the dossier's changes at the portal is the order the system made them in.
+      const token = await ctx.env.portal.citizenToken(owner);
+      const own = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(code)}`, headers: { authorization: `Bearer ${token}` }, label: "lookupDossier: the system's own history" });
+      const mine = ((own.json as { history?: { TrangThai?: string; ThoiDiemXuLy?: string }[] } | undefined)?.history ?? []).map((h) => `${h.TrangThai}@${h.ThoiDiemXuLy}`);
+      const known = new Set(mine);
+      // Steps the system recorded may still be on their way: wait until the portal has them all.
+      await ctx.env.portal.waitFor(() => (mine.every((k) => (ctx.env.portal.dossier(code)?.history ?? []).some((h) => `${h.TrangThai}@${h.ThoiDiemXuLy}` === k)) ? true : undefined), ctx.env.timing.syncDeadlineMs, ctx.signal);
+      const atPortal = (ctx.env.portal.dossier(code)?.history ?? []).map((h) => `${h.TrangThai}@${h.ThoiDiemXuLy}`).filter((k) => known.has(k));
+      const inOrder = atPortal.every((k, i) => i === 0 || mine.indexOf(k) > mine.indexOf(atPortal[i - 1]!));
+      ctx.verify(atPortal.length > 0 && inOrder, { message: "The dossier's changes reached the portal in the order the system made them", expected: mine.join(' → ') || 'the system\'s steps', found: atPortal.join(' → ') || 'none at the portal', response: own });
+    },
+  }),
+  check({
     id: 'rate-limits.retry-after-honoured',
     title: 'After a 429 from the portal the system waits for Retry-After before resending',
     area: 'rate-limits',
