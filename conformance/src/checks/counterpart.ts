@@ -186,6 +186,34 @@ export const counterpartChecks: Check[] = [
     },
   }),
   check({
+    id: 'counterpart.other-agency-signer-refused',
+    title: "Counterpart: the suite's portal refuses a dossier signed with another agency's certificate from its own government CA",
+    area: 'signatures',
+    requirements: ['DVC-SIG-005'],
+    // The dvcqg envelope carries no message signature: upsertDossier is where the portal checks the signer.
+    bindings: ['rest'],
+    counterpart: true,
+    run: async (ctx: Ctx) => {
+      const c = ctx.env.portal.credentials;
+      const token = await systemToken(ctx, 'dossiers.write dossiers.read');
+      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      const dossier = { ...(await portalOnlyDossier(ctx)), TrangThaiHoSo: '2' };
+      const url = `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(dossier.MaHoSo)}`;
+      // Trusted chain, valid signature, the system's own token: only the agency of the signer is wrong.
+      const other = c.agencyCode.endsWith('.H29') ? '000.00.00.H56' : '000.00.00.H29';
+      const foreign = await ctx.env.portal.pki.issueEndEntity({ subject: { commonName: `Hệ thống một cửa ${other}`, organization: other, country: 'VN' }, issuer: 'governmentCa' });
+      const put = async (signer: { privateKeyPem?: string; chainPem?: string[] }, label: string) =>
+        ctx.send({ method: 'PUT', url, headers: { ...headers, 'x-dvc-signature': await signMessage(dossier, { privateKey: signer.privateKeyPem!, certificates: signer.chainPem! }), 'idempotency-key': randomUUID() }, body: dossier, label });
+      const refused = await put(foreign, `upsertDossier signed by agency ${other}`);
+      ctx.verify(refused.status >= 400 && refused.status < 500 && PROBLEM_JSON.test(refused.headers['content-type'] ?? ''), { requirements: ['DVC-SIG-005'], message: `A dossier of ${c.agencyCode} signed with agency ${other}'s certificate is refused with problem+json`, expected: '4xx application/problem+json', found: `${refused.status} ${refused.headers['content-type'] ?? ''} ${refused.text.slice(0, 200)}`, response: refused });
+      const read = await ctx.send({ url, headers, label: 'getDossier of the refused dossier' });
+      ctx.verify(read.status === 404, { requirements: ['DVC-SIG-005'], message: 'The refused dossier is not at the portal', expected: 404, found: `${read.status} ${read.text.slice(0, 160)}`, response: read });
+      // The same dossier signed by the system itself goes through: the refusal was about the signer.
+      const accepted = await put(c, "upsertDossier of the same dossier signed with the system's own certificate");
+      ctx.verify(accepted.status === 201, { requirements: ['DVC-SIG-005'], message: "The same dossier signed with the system's own certificate is accepted as new", expected: 201, found: `${accepted.status} ${accepted.text.slice(0, 200)}`, response: accepted });
+    },
+  }),
+  check({
     id: 'counterpart.agency-scope-and-payments',
     title: "Counterpart: the suite's portal keeps each system to its agency and itemises payments in the five states",
     area: 'payment',
