@@ -126,9 +126,10 @@ export const exclusiveChecks: Check[] = [
       const times = [...failed.slice(0, 3), resent].map((r) => r.at);
       const gaps = times.slice(1).map((t, i) => t - times[i]!);
       ctx.note(`attempts after ${gaps.map((g) => `${g} ms`).join(', ')}`);
-      // Jittered exponential back-off: each wait at least about as long as the one before, the last clearly longer than the first.
-      const increasing = gaps.every((g, i) => i === 0 || g >= gaps[i - 1]! * 0.8) && gaps[gaps.length - 1]! > gaps[0]! * 1.2;
-      ctx.verify(increasing, { message: 'The resends of the same change are spaced increasingly (back-off), not at a fixed pace', expected: 'intervals growing, the last > 1.2 × the first', found: gaps.map((g) => `${g} ms`).join(' → ') });
+      // Jittered exponential back-off makes the third wait about 2–4 times the first; a fixed pace keeps them equal. Only
+      // the first and last are compared: jitter and a loaded machine's delays can make neighbours look alike.
+      const increasing = gaps[gaps.length - 1]! > gaps[0]! * 1.25;
+      ctx.verify(increasing, { message: 'The resends of the same change are spaced increasingly (back-off), not at a fixed pace', expected: 'the last wait > 1.25 × the first', found: gaps.map((g) => `${g} ms`).join(' → ') });
       // The order of the dossier's changes at the portal is the order the system made them in.
       const token = await ctx.env.portal.citizenToken(owner);
       const own = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(code)}`, headers: { authorization: `Bearer ${token}` }, label: "lookupDossier: the system's own history" });
