@@ -1,7 +1,6 @@
 import type { SignerIdentity } from '@dvc-kit/signature';
+import { parseAgencyCode } from '@dvc-kit/validators';
 import { HttpProblem, PROBLEM, pointerError } from './problem.js';
-
-const AGENCY_CODE = /^\d{3}\.\d{2}\.\d{2}\.[A-K]\d{2}$/;
 
 /**
  * The agency identifier code a signer's certificate names: its UID "MDDCQ:…" (dvc-kit's
@@ -11,7 +10,7 @@ const AGENCY_CODE = /^\d{3}\.\d{2}\.\d{2}\.[A-K]\d{2}$/;
 export function signerAgencyCode(signer: SignerIdentity | undefined): string | undefined {
   if (signer?.agencyCode) return signer.agencyCode;
   const o = signer?.organization?.trim();
-  return o && AGENCY_CODE.test(o) ? o : undefined;
+  return o && parseAgencyCode(o).ok ? o : undefined;
 }
 
 /**

@@ -7,10 +7,11 @@ import type { Mutant } from './mutants.js';
 
 /**
  * The agency a signer certificate belongs to, when it is an agency system's certificate (its
- * organization is an agency identifier code). What the portal sends is signed by the portal,
+ * UID "MDDCQ:<code>", or an organization that is an agency identifier code). What the portal sends is signed by the portal,
  * never by an agency: such a signature is another agency's (DVC-SIG-005).
  */
 function agencyOf(signer: SignerIdentity): string | undefined {
+  if (signer.agencyCode) return signer.agencyCode;
   const organization = signer.organization?.trim();
   return organization && parseAgencyCode(organization).ok ? organization : undefined;
 }
