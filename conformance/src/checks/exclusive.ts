@@ -1,4 +1,5 @@
 import type { UserInfo } from '@dvc-kit/spec';
+import type { HttpResponse } from '../evidence.js';
 import type { PortalRequestRecord } from '../harness/portal-side.js';
 import { check, citizen, isProblem, pickProcedure, portalRecord, receive, type Check, type Ctx } from './support.js';
 
@@ -41,6 +42,62 @@ class DossierFaults {
   }
 }
 
+/** A dossier whose pushes the suite's portal failed with `status` (see failingDossier). */
+interface FailedDossier {
+  code: string;
+  owner: UserInfo;
+  /** What the dossier's pushes carry: its owner's SoDinhDanh, then its code. */
+  marks: string[];
+  /** The dossier's pushes answered `status`, in order. */
+  failed: PortalRequestRecord[];
+}
+
+/**
+ * Receives a dossier of an owner of its own and has the portal answer its pushes with `fault`
+ * until the first failure and then `count` failures (or `moreMs`), then lifts the fault.
+ * INCONCLUSIVE when the pushes could not be told from other checks' (then none failed).
+ */
+async function failingDossier(ctx: Ctx, fault: ConstructorParameters<typeof DossierFaults>[1], status: number, o: { count: number; moreMs?: number }): Promise<FailedDossier> {
+  const since = ctx.env.portal.lastRequestId;
+  const owner = ownOwner(ctx);
+  const marks = [owner.SoDinhDanh!];
+  const faults = new DossierFaults(ctx, fault);
+  const failedPushes = () => ctx.env.portal.requests({ sinceId: since }).filter((r) => r.status === status && concerns(r, marks));
+  let code: string;
+  faults.scope(owner.SoDinhDanh!);
+  try {
+    code = (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), owner })).MaHoSo;
+    faults.scope(code);
+    marks.push(code);
+    const first = await ctx.env.portal.waitFor(() => (failedPushes().length > 0 ? true : undefined), ctx.env.timing.syncDeadlineMs, ctx.signal);
+    if (first && o.count > 1) await ctx.env.portal.waitFor(() => (failedPushes().length >= o.count ? true : undefined), o.moreMs ?? ctx.env.timing.syncDeadlineMs, ctx.signal);
+  } finally {
+    faults.clear();
+  }
+  const failed = failedPushes();
+  if (failed.length === 0 && ctx.env.portal.dossier(code) !== undefined) {
+    ctx.inconclusive(`the system's pushes of ${code} carried neither the owner's SoDinhDanh nor, after the 201, the dossier code, so the suite's portal could not fail them without failing other checks' pushes`);
+  }
+  return { code, owner, marks, failed };
+}
+
+/** The dossier's steps as the system itself records them (its owner's authenticated lookup), as `TrangThai@ThoiDiemXuLy`. */
+async function ownSteps(ctx: Ctx, d: FailedDossier): Promise<{ steps: string[]; response: HttpResponse }> {
+  const token = await ctx.env.portal.citizenToken(d.owner);
+  const response = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(d.code)}`, headers: { authorization: `Bearer ${token}` }, label: "lookupDossier: the system's own history" });
+  const history = (response.json as { history?: { TrangThai?: string; ThoiDiemXuLy?: string }[] } | undefined)?.history ?? [];
+  return { steps: history.map(stepKey), response };
+}
+
+const stepKey = (s: { TrangThai?: string; ThoiDiemXuLy?: string }) => `${s.TrangThai}@${s.ThoiDiemXuLy}`;
+
+/** The dossier's steps at the portal, once it has every one of `steps` (they may still be on their way), in the portal's order. */
+async function stepsAtPortal(ctx: Ctx, code: string, steps: string[]): Promise<string[]> {
+  const atPortal = () => (ctx.env.portal.dossier(code)?.history ?? []).map(stepKey);
+  await ctx.env.portal.waitFor(() => (steps.every((k) => atPortal().includes(k)) ? true : undefined), ctx.env.timing.syncDeadlineMs + 5000, ctx.signal);
+  return atPortal();
+}
+
 export const exclusiveChecks: Check[] = [
   check({
     id: 'status-sync.queued-while-portal-down',
@@ -49,46 +106,21 @@ export const exclusiveChecks: Check[] = [
     requirements: ['DVC-SYNC-002'],
     timeoutMs: 180_000,
     run: async (ctx: Ctx) => {
-      const since = ctx.env.portal.lastRequestId;
-      const owner = ownOwner(ctx);
-      const marks = [owner.SoDinhDanh!];
-      // 500 without Retry-After: a plain server failure the system must queue and retry.
-      const faults = new DossierFaults(ctx, { errorRate: 1, statuses: [500] });
-      let failed: PortalRequestRecord | undefined;
-      let code: string;
-      faults.scope(owner.SoDinhDanh!);
-      try {
-        code = (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), owner })).MaHoSo;
-        faults.scope(code);
-        marks.push(code);
-        failed = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: since }).find((r) => r.status === 500 && concerns(r, marks)), ctx.env.timing.syncDeadlineMs, ctx.signal);
-        // Down for longer than a request's own retries: until three pushes failed (or 2 s), so the change has to wait in the system's queue.
-        if (failed) await ctx.env.portal.waitFor(() => (ctx.env.portal.requests({ sinceId: since }).filter((r) => r.status === 500 && concerns(r, marks)).length >= 3 ? true : undefined), 2000, ctx.signal);
-      } finally {
-        faults.clear();
-      }
-      if (!failed && ctx.env.portal.dossier(code) !== undefined) {
-        ctx.inconclusive(`the system's pushes of ${code} carried neither the owner's SoDinhDanh nor, after the 201, the dossier code, so the suite's portal could not fail them without failing other checks' pushes`);
-      }
+      // 500 without Retry-After: a plain server failure the system must queue and retry. Down for longer than a
+      // request's own retries: until three pushes failed (or 2 s), so the change has to wait in the system's queue.
+      const d = await failingDossier(ctx, { errorRate: 1, statuses: [500] }, 500, { count: 3, moreMs: 2000 });
+      const failed = d.failed[0];
       ctx.require(failed !== undefined, { message: 'The system tried to push the new dossier while the portal was down', expected: 'a push answered 500', found: 'no push attempt within the deadline' });
       const resent = await ctx.env.portal.waitFor(() => {
-        const ok = ctx.env.portal.requests({ sinceId: failed.id }).find((r) => r.status >= 200 && r.status < 300 && concerns(r, marks));
-        return ok && ctx.env.portal.dossier(code) ? ok : undefined;
+        const ok = ctx.env.portal.requests({ sinceId: failed.id }).find((r) => r.status >= 200 && r.status < 300 && concerns(r, d.marks));
+        return ok && ctx.env.portal.dossier(d.code) ? ok : undefined;
       }, ctx.env.timing.syncDeadlineMs + 5000, ctx.signal);
-      ctx.require(resent !== undefined, { message: 'Once the portal is back, the queued change is resent and accepted', expected: `the portal holds ${code}`, found: 'never resent within the deadline' });
+      ctx.require(resent !== undefined, { message: 'Once the portal is back, the queued change is resent and accepted', expected: `the portal holds ${d.code}`, found: 'never resent within the deadline' });
       // Nothing dropped: every step the system recorded (its own authenticated lookup) reaches the portal.
-      const token = await ctx.env.portal.citizenToken(owner);
-      const own = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(code)}`, headers: { authorization: `Bearer ${token}` }, label: "lookupDossier: the system's own history" });
-      const steps = (own.json as { history?: { TrangThai?: string; ThoiDiemXuLy?: string }[] } | undefined)?.history ?? [];
-      const key = (s: { TrangThai?: string; ThoiDiemXuLy?: string }) => `${s.TrangThai}@${s.ThoiDiemXuLy}`;
-      const missingAtPortal = () => {
-        const atPortal = new Set((ctx.env.portal.dossier(code)?.history ?? []).map(key));
-        return steps.map(key).filter((k) => !atPortal.has(k));
-      };
-      // Steps recorded before the lookup may still be on their way: wait for them, not for a fixed time.
-      await ctx.env.portal.waitFor(() => (missingAtPortal().length === 0 ? true : undefined), ctx.env.timing.syncDeadlineMs + 5000, ctx.signal);
-      const missing = missingAtPortal();
-      ctx.verify(missing.length === 0, { message: 'Every step recorded while the portal was down reached it afterwards (none dropped)', expected: 'the portal history holds every step of the system', found: missing.length ? `missing at the portal: ${missing.join(', ')}` : `all ${steps.length} present`, response: own });
+      const { steps, response } = await ownSteps(ctx, d);
+      const atPortal = await stepsAtPortal(ctx, d.code, steps);
+      const missing = steps.filter((k) => !atPortal.includes(k));
+      ctx.verify(missing.length === 0, { message: 'Every step recorded while the portal was down reached it afterwards (none dropped)', expected: 'the portal history holds every step of the system', found: missing.length ? `missing at the portal: ${missing.join(', ')}` : `all ${steps.length} present`, response });
     },
   }),
   check({
@@ -99,29 +131,12 @@ export const exclusiveChecks: Check[] = [
     timeoutMs: 180_000,
     run: async (ctx: Ctx) => {
       // The standard's verification: fail the first sync calls with 503, then look at the spacing of the retries.
-      const since = ctx.env.portal.lastRequestId;
-      const owner = ownOwner(ctx);
-      const marks = [owner.SoDinhDanh!];
-      const faults = new DossierFaults(ctx, { errorRate: 1, statuses: [503] });
-      const failedPushes = () => ctx.env.portal.requests({ sinceId: since }).filter((r) => r.status === 503 && concerns(r, marks));
-      let code: string;
-      faults.scope(owner.SoDinhDanh!);
-      try {
-        code = (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), owner })).MaHoSo;
-        faults.scope(code);
-        marks.push(code);
-        // Three failed attempts give two intervals to compare.
-        await ctx.env.portal.waitFor(() => (failedPushes().length >= 3 ? true : undefined), ctx.env.timing.syncDeadlineMs, ctx.signal);
-      } finally {
-        faults.clear();
-      }
-      const failed = failedPushes();
-      if (failed.length === 0 && ctx.env.portal.dossier(code) !== undefined) {
-        ctx.inconclusive(`the system's pushes of ${code} carried neither the owner's SoDinhDanh nor, after the 201, the dossier code, so the suite's portal could not fail them alone`);
-      }
+      // Three failed attempts and the accepted one give three waits.
+      const d = await failingDossier(ctx, { errorRate: 1, statuses: [503] }, 503, { count: 3 });
+      const { failed } = d;
       // A system may back off for longer than this run's sync deadline, and still be right: undecided, not a miss.
-      if (failed.length < 3) ctx.inconclusive(`only ${failed.length} attempt(s) to push ${code} within the sync deadline (${ctx.env.timing.syncDeadlineMs} ms): too few to see how the retries are spaced (raise --sync-deadline)`);
-      const resent = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: failed[failed.length - 1]!.id }).find((r) => r.status >= 200 && r.status < 300 && concerns(r, marks)), ctx.env.timing.syncDeadlineMs + 5000, ctx.signal);
+      if (failed.length < 3) ctx.inconclusive(`only ${failed.length} attempt(s) to push ${d.code} within the sync deadline (${ctx.env.timing.syncDeadlineMs} ms): too few to see how the retries are spaced (raise --sync-deadline)`);
+      const resent = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: failed[failed.length - 1]!.id }).find((r) => r.status >= 200 && r.status < 300 && concerns(r, d.marks)), ctx.env.timing.syncDeadlineMs + 5000, ctx.signal);
       ctx.require(resent !== undefined, { message: 'Once the portal answers again, the change is resent and accepted', expected: 'an accepted push', found: 'none within the deadline' });
       const times = [...failed.slice(0, 3), resent].map((r) => r.at);
       const gaps = times.slice(1).map((t, i) => t - times[i]!);
@@ -131,15 +146,10 @@ export const exclusiveChecks: Check[] = [
       const increasing = gaps[gaps.length - 1]! > gaps[0]! * 1.25;
       ctx.verify(increasing, { message: 'The resends of the same change are spaced increasingly (back-off), not at a fixed pace', expected: 'the last wait > 1.25 × the first', found: gaps.map((g) => `${g} ms`).join(' → ') });
       // The order of the dossier's changes at the portal is the order the system made them in.
-      const token = await ctx.env.portal.citizenToken(owner);
-      const own = await ctx.send({ url: `${ctx.env.target}/v1/dossiers/${encodeURIComponent(code)}`, headers: { authorization: `Bearer ${token}` }, label: "lookupDossier: the system's own history" });
-      const mine = ((own.json as { history?: { TrangThai?: string; ThoiDiemXuLy?: string }[] } | undefined)?.history ?? []).map((h) => `${h.TrangThai}@${h.ThoiDiemXuLy}`);
-      const known = new Set(mine);
-      // Steps the system recorded may still be on their way: wait until the portal has them all.
-      await ctx.env.portal.waitFor(() => (mine.every((k) => (ctx.env.portal.dossier(code)?.history ?? []).some((h) => `${h.TrangThai}@${h.ThoiDiemXuLy}` === k)) ? true : undefined), ctx.env.timing.syncDeadlineMs, ctx.signal);
-      const atPortal = (ctx.env.portal.dossier(code)?.history ?? []).map((h) => `${h.TrangThai}@${h.ThoiDiemXuLy}`).filter((k) => known.has(k));
-      const inOrder = atPortal.every((k, i) => i === 0 || mine.indexOf(k) > mine.indexOf(atPortal[i - 1]!));
-      ctx.verify(atPortal.length > 0 && inOrder, { message: "The dossier's changes reached the portal in the order the system made them", expected: mine.join(' → ') || 'the system\'s steps', found: atPortal.join(' → ') || 'none at the portal', response: own });
+      const { steps, response } = await ownSteps(ctx, d);
+      const atPortal = (await stepsAtPortal(ctx, d.code, steps)).filter((k) => steps.includes(k));
+      const inOrder = atPortal.every((k, i) => i === 0 || steps.indexOf(k) > steps.indexOf(atPortal[i - 1]!));
+      ctx.verify(atPortal.length > 0 && inOrder, { message: "The dossier's changes reached the portal in the order the system made them", expected: steps.join(' → ') || "the system's steps", found: atPortal.join(' → ') || 'none at the portal', response });
     },
   }),
   check({
@@ -155,27 +165,12 @@ export const exclusiveChecks: Check[] = [
       // dossier inside Retry-After is a resend too early. A system may also hold back every push
       // to that endpoint (Retry-After per endpoint): the other checks' dossiers are then only
       // late, within their own deadlines, and their pushes are not counted here.
-      const since = ctx.env.portal.lastRequestId;
       const retryAfter = 2;
-      const owner = ownOwner(ctx);
-      const marks = [owner.SoDinhDanh!];
-      const faults = new DossierFaults(ctx, { rateLimit: { retryAfterSeconds: retryAfter } });
-      let first: PortalRequestRecord | undefined;
-      let code: string;
-      faults.scope(owner.SoDinhDanh!);
-      try {
-        code = (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), owner })).MaHoSo;
-        faults.scope(code);
-        marks.push(code);
-        first = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: since }).find((r) => r.status === 429 && concerns(r, marks)), ctx.env.timing.syncDeadlineMs, ctx.signal);
-        if (!first && ctx.env.portal.dossier(code) !== undefined) {
-          ctx.inconclusive(`the system's pushes of ${code} carried neither the owner's SoDinhDanh nor, after the 201, the dossier code, so the suite's portal could not rate-limit them alone`);
-        }
-        ctx.require(first !== undefined, { message: 'The system pushed while rate limited', expected: 'a push answered 429', found: 'none' });
-      } finally {
-        // One 429 is enough: a resend inside Retry-After is early whether or not it would be refused.
-        faults.clear();
-      }
+      // One 429 is enough: a resend inside Retry-After is early whether or not it would be refused.
+      const d = await failingDossier(ctx, { rateLimit: { retryAfterSeconds: retryAfter } }, 429, { count: 1 });
+      const { code, marks } = d;
+      const first = d.failed[0];
+      ctx.require(first !== undefined, { message: 'The system pushed while rate limited', expected: 'a push answered 429', found: 'none' });
       const limitedAt = first.at;
       const next = await ctx.env.portal.waitFor(() => {
         const after = ctx.env.portal.requests({ sinceId: first.id }).find((r) => r.status !== 429 && concerns(r, marks));
