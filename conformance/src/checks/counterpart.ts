@@ -3,7 +3,7 @@ import { importPKCS8, SignJWT } from 'jose';
 import { COUNTERPART_HEADER } from '../harness/portal-side.js';
 import type { HttpResponse } from '../evidence.js';
 import { signMessage } from '@dvc-kit/signature';
-import { check, nowPortal, pickProcedure, portalRecord, PROBLEM_JSON, receive, syncedAt, type Check, type Ctx } from './support.js';
+import { anotherAgency, check, nowPortal, pickProcedure, portalRecord, PROBLEM_JSON, receive, syncedAt, type Check, type Ctx } from './support.js';
 
 /*
  * Counterpart checks: requirements whose subject is the national portal. The suite is the
@@ -43,6 +43,14 @@ export async function systemToken(ctx: Ctx, scope: string): Promise<string> {
   if (res.status !== 200 || !token) ctx.inconclusive(`the suite could not obtain a token from its portal for ${scope} (${res.status})`);
   return token;
 }
+
+/** Headers of a call the suite makes to its portal as the system: a token for its dossiers, and the counterpart mark. */
+async function systemHeaders(ctx: Ctx): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await systemToken(ctx, 'dossiers.write dossiers.read')}`, ...MARK };
+}
+
+/** Two ministries' codes, for "another agency" of a ministry system (or a ministry's, for a province's). */
+const MINISTRIES = ['000.00.00.G09', '000.00.00.G10'] as const;
 
 /** Logs in to the suite's dvcqg gateway with the system's account; INCONCLUSIVE if it cannot. */
 async function dvcqgSession(ctx: Ctx): Promise<string> {
@@ -171,11 +179,10 @@ export const counterpartChecks: Check[] = [
     counterpart: true,
     run: async (ctx: Ctx) => {
       const c = ctx.env.portal.credentials;
-      const token = await systemToken(ctx, 'dossiers.write dossiers.read');
-      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      const headers = await systemHeaders(ctx);
       const dossier = await portalOnlyDossier(ctx);
       // An agency other than the system's (a ministry's, or another ministry's for a ministry system).
-      const other = c.agencyCode.endsWith('.G09') ? '000.00.00.G10' : '000.00.00.G09';
+      const other = anotherAgency(c.agencyCode, MINISTRIES);
       const foreign = `${other}-200101-${ctx.random.digits(4)}`;
       const body = { ...dossier, MaHoSo: foreign, TrangThaiHoSo: '2' };
       const signature = await signMessage(body, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
@@ -195,12 +202,11 @@ export const counterpartChecks: Check[] = [
     counterpart: true,
     run: async (ctx: Ctx) => {
       const c = ctx.env.portal.credentials;
-      const token = await systemToken(ctx, 'dossiers.write dossiers.read');
-      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      const headers = await systemHeaders(ctx);
       const dossier = { ...(await portalOnlyDossier(ctx)), TrangThaiHoSo: '2' };
       const url = `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(dossier.MaHoSo)}`;
       // Trusted chain, valid signature, the system's own token: only the agency of the signer is wrong.
-      const other = c.agencyCode.endsWith('.H29') ? '000.00.00.H56' : '000.00.00.H29';
+      const other = anotherAgency(c.agencyCode);
       const foreign = await ctx.env.portal.pki.issueEndEntity({ subject: { commonName: `Hệ thống một cửa ${other}`, organization: other, country: 'VN' }, issuer: 'governmentCa' });
       const put = async (signer: { privateKeyPem?: string; chainPem?: string[] }, label: string) =>
         ctx.send({ method: 'PUT', url, headers: { ...headers, 'x-dvc-signature': await signMessage(dossier, { privateKey: signer.privateKeyPem!, certificates: signer.chainPem! }), 'idempotency-key': randomUUID() }, body: dossier, label });
@@ -231,7 +237,7 @@ export const counterpartChecks: Check[] = [
       const atSix = await portalRecord(ctx, paying.MaHoSo, (r) => r.dossier.TrangThaiHoSo === '6');
       ctx.require(atSix !== undefined, { requirements: ['DVC-PAY-002', 'DVC-PAY-005'], message: 'A fee-charging dossier is synced waiting for payment', expected: 'status 6 at the portal', found: 'not synced' });
 
-      const other = c.agencyCode.endsWith('.G09') ? '000.00.00.G10' : '000.00.00.G09';
+      const other = anotherAgency(c.agencyCode, MINISTRIES);
       const foreign = `${other}-${paying.MaHoSo.split('-')[1]}-${ctx.random.digits(4)}`;
       const body = { ...atSix!.dossier, MaHoSo: foreign };
       const signature = await signMessage(body, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
@@ -295,8 +301,7 @@ export const counterpartChecks: Check[] = [
         ctx.verify(reasoned.res.status === 200 && OK_CODE(reasoned.item?.error_code), { requirements: ['DVC-RCV-007'], message: 'The same dossier at status 3 with its reason in GhiChu is accepted by DongBoHoSoMC', expected: 'error_code "0" for the dossier', found: `${reasoned.res.status} ${reasoned.res.text.slice(0, 200)}`, response: reasoned.res });
         return;
       }
-      const token = await systemToken(ctx, 'dossiers.write dossiers.read');
-      const headers = { authorization: `Bearer ${token}`, ...MARK };
+      const headers = await systemHeaders(ctx);
       const put = async (dossier: Record<string, unknown>, label: string) => {
         const signature = await signMessage(dossier, { privateKey: c.privateKeyPem!, certificates: c.chainPem! });
         return ctx.send({ method: 'PUT', url: `${ctx.env.portal.url}/v1/dossiers/${encodeURIComponent(MaHoSo)}`, headers: { ...headers, 'x-dvc-signature': signature, 'idempotency-key': randomUUID() }, body: dossier, label });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { verifyMessage } from '@dvc-kit/signature';
 import { badToken, b64url, decodeJwt, refusedToken } from './bad-tokens.js';
 import { operation } from './operation-support.js';
-import { asPortal, check, isProblem, newSubmission, observed, pickProcedure, portalRecord, receive, verifyProblem, type Check, type Ctx } from './support.js';
+import { anotherAgency, asPortal, check, isProblem, newSubmission, observed, pickProcedure, portalRecord, receive, verifyProblem, type Check, type Ctx } from './support.js';
 
 const receiveDossier = operation('receiveDossier');
 
@@ -98,7 +98,7 @@ export const securityChecks: Check[] = [
       const procedure = await pickProcedure(ctx, { fees: false });
       const s = newSubmission(ctx, { procedure });
       // A valid chain and a valid signature: only the signer is wrong (an agency system, not the portal).
-      const other = `000.00.00.${ctx.env.portal.agencyCode.endsWith('H29') ? 'H56' : 'H29'}`;
+      const other = anotherAgency(ctx.env.portal.agencyCode);
       const agency = await ctx.env.portal.pki.issueEndEntity({ subject: { commonName: `Hệ thống một cửa ${other}`, organization: other, country: 'VN' }, issuer: 'governmentCa' });
       const res = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: s, signature: await ctx.env.portal.sign(s, agency), label: `receiveDossier signed by agency ${other}` });
       ctx.verify(res.status >= 400 && res.status < 500 && isProblem(res), { message: `A receiveDossier signed by agency ${other}'s certificate instead of the portal's is refused with problem+json`, expected: '4xx problem+json', found: `${res.status} ${res.text.slice(0, 200)}`, response: res });

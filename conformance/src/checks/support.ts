@@ -199,6 +199,11 @@ export function verifyProblem(ctx: Ctx, res: HttpResponse, what: string): boolea
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** An agency code other than `own`: the first of `candidates` that is not it (provinces by default). */
+export function anotherAgency(own: string, candidates: readonly [string, string] = ['000.00.00.H29', '000.00.00.H56']): string {
+  return candidates[0] === own ? candidates[1] : candidates[0];
+}
+
 /** Puts a request the system sent to the portal into the check's evidence. */
 export function observed(ctx: Ctx, r: PortalRequestRecord, label?: string): number {
   return ctx.observe({
