@@ -1,7 +1,7 @@
 import type { UserInfo } from '@dvc-kit/spec';
 import type { HttpResponse } from '../evidence.js';
 import type { PortalRequestRecord } from '../harness/portal-side.js';
-import { check, citizen, isProblem, pickProcedure, portalRecord, receive, type Check, type Ctx } from './support.js';
+import { check, citizen, isProblem, pickProcedure, receive, type Check, type Ctx } from './support.js';
 
 const PUSH_ROUTES = { rest: ['upsertDossier', 'appendDossierEvents', 'syncDossierBatch'], dvcqg: ['/dvcqg/integration'] } as const;
 
