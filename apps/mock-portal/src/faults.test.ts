@@ -92,6 +92,16 @@ describe('FaultInjector', () => {
       // The path of an unauthenticated catalogue read holds the string: 502; another path does not.
       expect((await fetch(`${portal.url}/v1/procedures/only-this-query`)).status).toBe(502);
       expect((await fetch(`${portal.url}/v1/procedures/another`)).status).not.toBe(502);
+      // An injected 503 carries Retry-After: 1, unless the rule says retryAfter: false (the caller's own back-off is tested).
+      await admin('POST', '/faults/rules', { id: 'with-wait', route: '/v1/procedures', match: ['with-wait'], errorRate: 1, statuses: [503] });
+      await admin('POST', '/faults/rules', { id: 'no-wait', route: '/v1/procedures', match: ['no-wait'], errorRate: 1, statuses: [503], retryAfter: false });
+      const withWait = await fetch(`${portal.url}/v1/procedures/with-wait`);
+      const noWait = await fetch(`${portal.url}/v1/procedures/no-wait`);
+      expect([withWait.status, withWait.headers.get('retry-after')]).toEqual([503, '1']);
+      expect([noWait.status, noWait.headers.get('retry-after')]).toEqual([503, null]);
+      expect((await admin('POST', '/faults/rules', { route: '*', errorRate: 1, retryAfter: 'no' })).status).toBe(400);
+      await admin('DELETE', '/faults/rules/with-wait');
+      await admin('DELETE', '/faults/rules/no-wait');
       expect(await admin('DELETE', '/faults/rules/mine')).toMatchObject({ status: 200, body: { removed: 'mine' } });
       expect((await admin('DELETE', '/faults/rules/mine')).status).toBe(404);
       expect((await fetch(`${portal.url}/v1/procedures/only-this-query`)).status).not.toBe(502);

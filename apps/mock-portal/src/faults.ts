@@ -19,6 +19,8 @@ export interface FaultRule {
   /** Share of requests answered with an error (0–1), with one of `statuses` (default 503). */
   errorRate?: number;
   statuses?: number[];
+  /** Injected 503 and 429 errors carry `Retry-After: 1` unless false: then the caller's own back-off alone spaces its retries. */
+  retryAfter?: boolean;
   /** Share of requests whose connection is reset without an answer (0–1). */
   resetRate?: number;
   /** Answer 429 with this Retry-After (seconds) for a share of requests (`rateLimitRate`, default all). */
@@ -37,7 +39,7 @@ export interface FaultSettings {
 /** What fault injection decided for one request. */
 export type FaultDecision =
   | { kind: 'none'; delayMs: number }
-  | { kind: 'error'; status: number; delayMs: number; label: string }
+  | { kind: 'error'; status: number; delayMs: number; label: string; retryAfter: boolean }
   | { kind: 'rate-limited'; retryAfterSeconds: number; delayMs: number; label: string }
   | { kind: 'reset'; delayMs: number; label: string };
 
@@ -54,6 +56,7 @@ function checkRule(rule: FaultRule, i: number): FaultRule {
   const rate = (v: unknown, name: string) => {
     if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v <= 1))) throw bad(`${name} must be a number from 0 to 1`);
   };
+  if (rule.retryAfter !== undefined && typeof rule.retryAfter !== 'boolean') throw bad('retryAfter must be true or false');
   rate(rule.errorRate, 'errorRate');
   rate(rule.resetRate, 'resetRate');
   rate(rule.rateLimit?.rate, 'rateLimit.rate');
@@ -144,7 +147,7 @@ export class FaultInjector {
       if (rule.errorRate && this.random.next() < rule.errorRate) {
         const statuses = rule.statuses?.length ? rule.statuses : [503];
         const status = statuses[this.random.int(statuses.length)]!;
-        return { kind: 'error', status, delayMs, label: `${status} (${label})` };
+        return { kind: 'error', status, delayMs, label: `${status} (${label})`, retryAfter: rule.retryAfter !== false };
       }
     }
     return { kind: 'none', delayMs };

@@ -81,7 +81,7 @@ function faultProblem(decision: Extract<FaultDecision, { kind: 'error' | 'rate-l
     return new HttpProblem(PROBLEM.rateLimited, `Injected fault: rate limited; retry after ${s} seconds.`, { headers: { 'retry-after': s, 'ratelimit-limit': '600', 'ratelimit-remaining': '0', 'ratelimit-reset': s } });
   }
   const type = decision.status === 429 ? PROBLEM.rateLimited : decision.status >= 500 ? (decision.status === 500 ? PROBLEM.internal : PROBLEM.unavailable) : PROBLEM.malformed;
-  const headers: Record<string, string> = decision.status === 503 || decision.status === 429 ? { 'retry-after': '1' } : {};
+  const headers: Record<string, string> = decision.retryAfter && (decision.status === 503 || decision.status === 429) ? { 'retry-after': '1' } : {};
   return new HttpProblem(type, `Injected fault: HTTP ${decision.status}.`, { status: decision.status, headers });
 }
 
