@@ -43,6 +43,8 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'public-lookup-unlimited': 'DVC-RATE-004',
   // A SHOULD: a receiveDossier signed by another agency's certificate (trusted chain) is accepted.
   'signer-agency-unchecked': 'DVC-SIG-005',
+  // A SHOULD: a push the portal refused as invalid (422) is sent again and again.
+  'retry-validation-errors': 'DVC-SYNC-009',
   'retry-after-ignored': 'DVC-RATE-002',
   // A SHOULD: failed pushes retried every second, without back-off.
   'retry-fixed-interval': 'DVC-SYNC-009',

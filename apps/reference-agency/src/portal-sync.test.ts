@@ -63,11 +63,11 @@ describe('PortalSync (rest)', () => {
     const { store, outbox, sync } = setup();
     const code = receive(store, '000.00.11.H56');
     store.applyStep(code, { step: { NguoiXuLy: 'B', NoiDungXuLy: 'Thụ lý', TrangThai: '4' } });
-    // More failures than the client's own in-process retries (2): the outbox retries the rest.
-    portal.faults = { count: 4, status: 503, retryAfter: '0' };
+    // The outbox is the one retry layer (no quick in-process retries under it): three failures, three retries.
+    portal.faults = { count: 3, status: 503, retryAfter: '0' };
     await drain(sync, outbox, code);
     const [first, second] = outbox.entries(code);
-    expect(first).toMatchObject({ state: 'delivered', attempts: 2 });
+    expect(first).toMatchObject({ state: 'delivered', attempts: 4 });
     expect(second).toMatchObject({ state: 'delivered', attempts: 1 });
     expect(portal.statuses(code)).toEqual(['2', '4']);
   });

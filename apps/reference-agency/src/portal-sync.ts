@@ -111,10 +111,9 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
       binding,
       auth,
       signer: clientSigner(signer),
-      // Short in-process retries for blips; whatever the portal asks to wait longer for (Retry-After > 250 ms) is
-      // left to the outbox, which retries for as long as it takes and, on a 429, holds every dossier's push.
-      // The retry-after-ignored mutant leaves every retry to the outbox, which then ignores Retry-After.
-      retries: mutant.is('retry-after-ignored') ? 0 : { maxRetries: 2, baseDelayMs: 50, maxDelayMs: 250 },
+      // One retry layer: the outbox's, with back-off per dossier and, on a 429, every push held. Quick
+      // in-process retries under it would multiply the attempts a struggling portal gets (DVC-SYNC-009).
+      retries: 0,
       timeoutMs: 15_000,
       userAgent: `dvc-reference-agency/${config.agencyCode}`,
       ...(binding === 'dvcqg' ? { dvcqg: { agencyCode: config.agencyCode, isUpdating: 'lookup' as const } } : {}),
@@ -185,7 +184,7 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
 export interface SyncOptions {
   /** The longest the queue sleeps without looking (default 5 000); wakeups and due times drive it. */
   maxSleepMs?: number;
-  /** First retry delay; doubles each attempt up to maxBackoffMs (default 1 000). */
+  /** First retry delay (jittered up to 1.5×); doubles each attempt up to maxBackoffMs (default 500). */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   /** Dossiers pushed at the same time (default 16); one dossier's changes always go one at a time, in order. */
@@ -242,7 +241,7 @@ export class PortalSync {
     this.#dropOnFailure = dropOnFailure;
     this.#options = {
       maxSleepMs: options.maxSleepMs ?? 5000,
-      baseBackoffMs: options.baseBackoffMs ?? 1000,
+      baseBackoffMs: options.baseBackoffMs ?? 500,
       maxBackoffMs: options.maxBackoffMs ?? 60_000,
       maxInFlight: options.maxInFlight ?? 16,
       log: options.log,
@@ -379,10 +378,15 @@ export class PortalSync {
     }
   }
 
+  /**
+   * Retry n waits base·2ⁿ to 1.5·base·2ⁿ (capped): jittered, so dossiers that failed together do
+   * not come back together, yet each wait is longer than the one before, as the standard's
+   * back-off asks (DVC-SYNC-009). Never sooner than the portal's Retry-After.
+   */
   #backoff(attempts: number, retryAfterMs?: number): number {
     if (this.#mutant?.is('retry-fixed-interval')) return Math.max(retryAfterMs ?? 0, this.#options.baseBackoffMs);
     const backoff = Math.min(this.#options.maxBackoffMs, this.#options.baseBackoffMs * 2 ** attempts);
-    return Math.max(retryAfterMs ?? 0, backoff / 2 + Math.random() * (backoff / 2));
+    return Math.max(retryAfterMs ?? 0, Math.min(this.#options.maxBackoffMs, backoff * (1 + Math.random() / 2)));
   }
 
   async #deliver(entry: QueuedPush): Promise<void> {
@@ -401,7 +405,7 @@ export class PortalSync {
       this.#outbox.drop(entry.id, outcome.error);
       return;
     }
-    if (!outcome.retryable) {
+    if (!outcome.retryable && !this.#mutant?.is('retry-validation-errors')) {
       this.#options.log?.(`push of ${entry.code} step ${entry.step.TrangThai} refused for good: ${outcome.error}`);
       this.#outbox.failed(entry.id, outcome.error);
       return;

@@ -184,13 +184,24 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     return !(item.NgayNhan && item.DonViXuLy && item.HanTraLoi);
   },
   'retry-fixed-interval': async (p) => {
-    // Every push answered 503 (the client's own quick retries included). The agency here backs off from 20 ms:
-    // after five failed attempts the next is due ≥ 160 ms later on the reference, 20 ms with the mutant.
+    // Every push answered 503. The agency here backs off from 20 ms: after five failed attempts the next is due
+    // ≥ 320 ms later on the reference (20·2⁴), 20 ms with the mutant.
     p.portal.faults = { count: 1000, status: 503 };
     try {
       const code = await p.submit();
       const entry = await waitFor(() => p.agency.services.outbox.entries(code).find((e) => e.attempts >= 5 && e.state === 'pending'), 'five failed attempts');
       return entry.dueAt - Date.now() < 100;
+    } finally {
+      p.portal.faults = { count: 0, status: 503 };
+    }
+  },
+  'retry-validation-errors': async (p) => {
+    // The first push is refused as invalid (422): set aside on the reference, due again with the mutant.
+    p.portal.faults = { count: 1, status: 422 };
+    try {
+      const code = await p.submit();
+      const entry = await waitFor(() => p.agency.services.outbox.entries(code).find((e) => e.attempts > 0), 'the refused attempt');
+      return entry.state === 'pending';
     } finally {
       p.portal.faults = { count: 0, status: 503 };
     }
