@@ -75,10 +75,15 @@ export interface CheckDefinition<Env = unknown> {
   exclusive?: boolean;
   /**
    * Makes the system hold back its calls to the portal for a while (a 429's Retry-After). It
-   * starts once every long check (those with `expectedMs`, which wait on those calls) has
-   * ended, beside the quick ones, so that the pause delays no scenario.
+   * starts once every `pauseSensitive` check has ended; the others run beside it (a scenario
+   * whose push it delays is only later, well within the sync deadline).
    */
   pausesSystem?: boolean;
+  /**
+   * Measures when the system calls the portal (the spacing of its retries), which a pause
+   * would distort: it starts first, and no `pausesSystem` check overlaps it.
+   */
+  pauseSensitive?: boolean;
   /**
    * Verifies the suite's own portal (a requirement whose subject is the national portal).
    * When it does not hold, the system under test is not at fault: the outcome is

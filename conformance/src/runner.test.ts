@@ -115,13 +115,13 @@ describe('runChecks and buildReport', () => {
   it('starts the longest checks first, keeps list order among equals, and runs exclusive checks last', () => {
     const order = runOrder([{ expectedMs: 10 }, { exclusive: true }, {}, { expectedMs: 2000 }, { expectedMs: 10 }, { exclusive: true, expectedMs: 9000 }]);
     expect(order).toEqual({ parallel: [3, 0, 4, 2], serial: [1, 5] });
-    // A check that pauses the system goes after the long ones, however long it is itself, before the quick ones.
-    expect(runOrder([{}, { pausesSystem: true, expectedMs: 5000 }, { expectedMs: 10 }, { expectedMs: 300 }])).toEqual({ parallel: [3, 2, 1, 0], serial: [] });
+    // The checks a pause would distort go first, then the one that pauses the system, then the others, longest first.
+    expect(runOrder([{}, { pausesSystem: true, expectedMs: 5000 }, { expectedMs: 10 }, { expectedMs: 300 }, { pauseSensitive: true, expectedMs: 20 }])).toEqual({ parallel: [4, 1, 3, 2, 0], serial: [] });
   });
 
-  it('starts a check that pauses the system once every long check has ended, beside the quick ones', async () => {
+  it('starts a check that pauses the system once every pause-sensitive check has ended, beside the others', async () => {
     const log: string[] = [];
-    const step = (id: string, ms: number, extra: { expectedMs?: number; pausesSystem?: boolean } = {}) =>
+    const step = (id: string, ms: number, extra: { expectedMs?: number; pausesSystem?: boolean; pauseSensitive?: boolean } = {}) =>
       defineCheck<{ base: string }>({
         id, title: id, area: 'errors', requirements: ['DVC-ERR-001'], ...extra,
         run: async () => {
@@ -130,13 +130,14 @@ describe('runChecks and buildReport', () => {
           log.push(`end ${id}`);
         },
       });
-    const checks = [step('errors.quick-a', 5), step('errors.pause', 20, { pausesSystem: true, expectedMs: 2000 }), step('errors.long-a', 80, { expectedMs: 800 }), step('errors.long-b', 40, { expectedMs: 400 }), step('errors.quick-b', 5)];
+    const checks = [step('errors.quick-a', 5), step('errors.pause', 20, { pausesSystem: true, expectedMs: 2000 }), step('errors.spacing-a', 80, { pauseSensitive: true, expectedMs: 800 }), step('errors.spacing-b', 40, { pauseSensitive: true }), step('errors.long', 120, { expectedMs: 900 }), step('errors.quick-b', 5)];
     await runChecks({ checks, catalogue: requirements, inScope, scope, env: { base }, seed: 1, concurrency: 4 });
     const at = (entry: string) => log.indexOf(entry);
-    expect(at('start errors.pause')).toBeGreaterThan(at('end errors.long-a'));
-    expect(at('start errors.pause')).toBeGreaterThan(at('end errors.long-b'));
-    // The quick checks did not wait for it.
-    expect(at('start errors.quick-a')).toBeLessThan(at('end errors.long-a'));
+    expect(at('start errors.pause')).toBeGreaterThan(at('end errors.spacing-a'));
+    expect(at('start errors.pause')).toBeGreaterThan(at('end errors.spacing-b'));
+    // A long check that a pause only delays overlaps it, and the quick checks did not wait for it.
+    expect(at('start errors.pause')).toBeLessThan(at('end errors.long'));
+    expect(at('start errors.quick-a')).toBeLessThan(at('end errors.spacing-a'));
   });
 
   it('runs checks side by side up to the concurrency, and an exclusive check alone after them', async () => {

@@ -217,18 +217,18 @@ async function runCheck<Env>(check: CheckDefinition<Env>, options: RunChecksOpti
 export const DEFAULT_CONCURRENCY = 16;
 
 /**
- * The order checks start in (indexes into `checks`): the longest first (`expectedMs`), so the
- * run ends about when its slowest check does; ties keep the list's order, so a seed gives the
- * same run. A check that pauses the system comes right after the long ones (it waits for them
- * to end, see runChecks), before the quick ones. Exclusive checks (shared state) run one by
- * one after all the others.
+ * The order checks start in (indexes into `checks`): those a pause would distort first, then
+ * the checks that pause the system (they wait for the former, see runChecks), then the others,
+ * the longest first (`expectedMs`) so the run ends about when its slowest check does; ties
+ * keep the list's order, so a seed gives the same run. Exclusive checks (shared state) run one
+ * by one after all the others.
  */
-export function runOrder(checks: readonly Pick<CheckDefinition<unknown>, 'exclusive' | 'expectedMs' | 'pausesSystem'>[]): { parallel: number[]; serial: number[] } {
+export function runOrder(checks: readonly Pick<CheckDefinition<unknown>, 'exclusive' | 'expectedMs' | 'pausesSystem' | 'pauseSensitive'>[]): { parallel: number[]; serial: number[] } {
   const indexes = [...checks.keys()];
-  const rank = (i: number) => (checks[i]!.pausesSystem ? 0.5 : (checks[i]!.expectedMs ?? 0) > 0 ? 1 : 0);
+  const rank = (i: number) => (checks[i]!.pauseSensitive ? 2 : checks[i]!.pausesSystem ? 1 : 0);
   const parallel = indexes
     .filter((i) => !checks[i]!.exclusive)
-    .sort((a, b) => rank(b) - rank(a) || (checks[b]!.pausesSystem ? 0 : checks[b]!.expectedMs ?? 0) - (checks[a]!.pausesSystem ? 0 : checks[a]!.expectedMs ?? 0) || a - b);
+    .sort((a, b) => rank(b) - rank(a) || (checks[b]!.expectedMs ?? 0) - (checks[a]!.expectedMs ?? 0) || a - b);
   const serial = indexes.filter((i) => checks[i]!.exclusive);
   return { parallel, serial };
 }
@@ -257,19 +257,18 @@ export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<Ch
     options.onProgress?.({ type: 'check', result, done, total: selected.length });
   };
   const { parallel, serial } = runOrder(selected);
-  // The long checks a pausing one waits for (they wait on the system's calls to the portal).
-  const long = parallel.filter((i) => !selected[i]!.pausesSystem && (selected[i]!.expectedMs ?? 0) > 0);
-  let longLeft = long.length;
-  let longEnded!: () => void;
-  const longDone = longLeft === 0 ? Promise.resolve() : new Promise<void>((r) => (longEnded = r));
+  // The checks a pausing one waits for: they time the system's calls to the portal.
+  let sensitiveLeft = parallel.filter((i) => selected[i]!.pauseSensitive).length;
+  let sensitiveEnded!: () => void;
+  const sensitiveDone = sensitiveLeft === 0 ? Promise.resolve() : new Promise<void>((r) => (sensitiveEnded = r));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < parallel.length) {
       const index = parallel[next++]!;
       const check = selected[index]!;
-      if (check.pausesSystem) await longDone;
+      if (check.pausesSystem) await sensitiveDone;
       await runAt(index);
-      if (!check.pausesSystem && (check.expectedMs ?? 0) > 0 && --longLeft === 0) longEnded();
+      if (check.pauseSensitive && --sensitiveLeft === 0) sensitiveEnded();
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, parallel.length || 1));

@@ -58,7 +58,7 @@ interface FailedDossier {
  * lifts the fault. INCONCLUSIVE when the pushes could not be told from other checks' (then
  * none failed).
  */
-async function failingDossier(ctx: Ctx, fault: ConstructorParameters<typeof DossierFaults>[1], status: number, o: { count: number; moreMs?: number }): Promise<FailedDossier> {
+async function failingDossier(ctx: Ctx, fault: ConstructorParameters<typeof DossierFaults>[1], status: number, o: { count: number; moreMs?: number; ownerOnly?: boolean }): Promise<FailedDossier> {
   const since = ctx.env.portal.lastRequestId;
   const owner = ownOwner(ctx);
   const marks = [owner.SoDinhDanh!];
@@ -68,7 +68,7 @@ async function failingDossier(ctx: Ctx, fault: ConstructorParameters<typeof Doss
   faults.scope(owner.SoDinhDanh!);
   try {
     code = (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), owner })).MaHoSo;
-    faults.scope(code);
+    if (!o.ownerOnly) faults.scope(code);
     marks.push(code);
     const first = await ctx.env.portal.waitFor(() => (failedPushes().length > 0 ? true : undefined), ctx.env.timing.syncDeadlineMs, ctx.signal);
     if (first && o.count > 1) await ctx.env.portal.waitFor(() => (failedPushes().length >= o.count ? true : undefined), o.moreMs ?? ctx.env.timing.syncDeadlineMs, ctx.signal);
@@ -80,6 +80,25 @@ async function failingDossier(ctx: Ctx, fault: ConstructorParameters<typeof Doss
     ctx.inconclusive(`the system's pushes of ${code} carried neither the owner's SoDinhDanh nor, after the 201, the dossier code, so the suite's portal could not fail them without failing other checks' pushes`);
   }
   return { code, owner, marks, failed };
+}
+
+/**
+ * Whether `r` sends `refused` again: the same Idempotency-Key, or else the same body (the
+ * envelope's login session aside, which may have been renewed meanwhile).
+ */
+function sameRequest(r: PortalRequestRecord, refused: PortalRequestRecord): boolean {
+  if (r.method !== refused.method || r.path !== refused.path) return false;
+  const key = refused.headers['idempotency-key'];
+  if (key) return r.headers['idempotency-key'] === key;
+  const withoutSession = (raw: string) => {
+    try {
+      const { session: _session, ...rest } = JSON.parse(raw) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    } catch {
+      return raw;
+    }
+  };
+  return withoutSession(r.rawBody) === withoutSession(refused.rawBody);
 }
 
 /** The dossier's steps as the system itself records them (its owner's authenticated lookup), as `TrangThai@ThoiDiemXuLy`. */
@@ -107,9 +126,9 @@ export const exclusiveChecks: Check[] = [
     requirements: ['DVC-SYNC-002'],
     timeoutMs: 180_000,
     run: async (ctx: Ctx) => {
-      // 500 without Retry-After: a plain server failure the system must queue and retry. Down for a second after
-      // the first failure, longer than a request's own quick retries: the change has to wait in the system's queue.
-      const d = await failingDossier(ctx, { errorRate: 1, statuses: [500] }, 500, { count: Infinity, moreMs: 1000 });
+      // 500 without Retry-After: a plain server failure the system must queue and retry. Down for 0.6 s after the
+      // first failure, longer than a request's own quick retries: the change has to wait in the system's queue.
+      const d = await failingDossier(ctx, { errorRate: 1, statuses: [500] }, 500, { count: Infinity, moreMs: 600 });
       const failed = d.failed[0];
       ctx.require(failed !== undefined, { message: 'The system tried to push the new dossier while the portal was down', expected: 'a push answered 500', found: 'no push attempt within the deadline' });
       const resent = await ctx.env.portal.waitFor(() => {
@@ -130,6 +149,8 @@ export const exclusiveChecks: Check[] = [
     area: 'status-sync',
     requirements: ['DVC-SYNC-009'],
     timeoutMs: 180_000,
+    // A pause after another check's 429 would stretch the waits it measures.
+    pauseSensitive: true,
     run: async (ctx: Ctx) => {
       // The standard's verification: fail the first two sync calls with 503, then look at the spacing of the
       // retries. The 503s carry no Retry-After: the spacing is the system's own back-off, not the portal's.
@@ -160,15 +181,15 @@ export const exclusiveChecks: Check[] = [
     requirements: ['DVC-SYNC-009'],
     timeoutMs: 180_000,
     run: async (ctx: Ctx) => {
-      // One push of the dossier refused with 422, a validation error; the system's later changes may go on.
-      const d = await failingDossier(ctx, { errorRate: 1, statuses: [422] }, 422, { count: 1 });
+      // One push of the dossier refused with 422, a validation error; the system's later changes may go on. Matched
+      // by the owner's SoDinhDanh alone: a write carries the record, a read (the envelope's TraCuuHoSo) only the code.
+      const d = await failingDossier(ctx, { errorRate: 1, statuses: [422] }, 422, { count: 1, ownerOnly: true });
       const refused = d.failed[0];
       ctx.require(refused !== undefined, { message: 'The system pushed the new dossier', expected: 'a push answered 422', found: 'no push attempt within the deadline' });
-      // Longer than the first wait of any back-off the suite has seen (0.5–1.5 s): a retry would show by then.
-      const watchMs = 2500;
+      // Longer than the first wait of a back-off (the reference's: 0.25 s; 1 s is common): a retry shows by then.
+      const watchMs = 2000;
       await new Promise((r) => setTimeout(r, Math.max(0, refused.at + watchMs - Date.now())));
-      const key = refused.headers['idempotency-key'];
-      const again = ctx.env.portal.requests({ sinceId: refused.id }).filter((r) => r.method === refused.method && r.path === refused.path && (key ? r.headers['idempotency-key'] === key : r.rawBody === refused.rawBody));
+      const again = ctx.env.portal.requests({ sinceId: refused.id }).filter((r) => sameRequest(r, refused));
       ctx.verify(again.length === 0, {
         message: 'The refused request is not sent again (a 4xx other than 408 and 429 is not transient)',
         expected: `no resend of ${refused.method} ${refused.path} within ${watchMs / 1000} s`,
@@ -183,7 +204,7 @@ export const exclusiveChecks: Check[] = [
     area: 'rate-limits',
     requirements: ['DVC-RATE-002'],
     timeoutMs: 180_000,
-    // A system may hold back every call after a 429: the scenarios would wait out Retry-After too.
+    // A system may hold back every call after a 429: the other checks' pushes wait out Retry-After too.
     pausesSystem: true,
     run: async (ctx: Ctx) => {
       // The 429 is scoped to this check's dossier, and so is the verdict: a push of the same
