@@ -6,8 +6,8 @@ import type { Check } from './support.js';
  * run is about as long as its slowest check. A check not listed is taken as quick.
  */
 export const EXPECTED_MS: Readonly<Record<string, number>> = Object.freeze({
-  'status-sync.refused-push-not-retried': 2600,
-  'status-sync.retries-back-off': 1900,
+  'status-sync.refused-push-not-retried': 2100,
+  'status-sync.retries-back-off': 1300,
   'counterpart.agency-scope-and-payments': 1200,
   'transport.tls-versions': 400,
   'payment.final-states-kept': 350,
@@ -18,7 +18,7 @@ export const EXPECTED_MS: Readonly<Record<string, number>> = Object.freeze({
   'counterpart.duplicate-step-once': 200,
   'evaluation.owner-evaluates-ended-dossier': 1100,
   'withdrawal.refused-after-final': 800,
-  'status-sync.queued-while-portal-down': 1800,
+  'status-sync.queued-while-portal-down': 1300,
   'history.append-only': 800,
   'payment.paid-notification': 800,
   'counterpart.evaluation-rules': 800,
