@@ -48,6 +48,11 @@ export interface CheckContext<Env = unknown> {
   note(message: string): void;
   /** Adds a request the system sent to the suite's portal to the evidence; returns its id. */
   observe(request: Parameters<import('./evidence.js').EvidenceRecorder['observe']>[0]): number;
+  /**
+   * An `exclusive: 'first'` check calls this once it no longer needs the system alone: the
+   * other checks start while it finishes. A no-op for any other check.
+   */
+  releaseExclusive(): void;
 }
 
 export interface CheckDefinition<Env = unknown> {
@@ -69,10 +74,12 @@ export interface CheckDefinition<Env = unknown> {
    */
   expectedMs?: number;
   /**
-   * Runs alone, after every other check (it changes shared state: fault injection on the
-   * portal, exhausting a rate limit).
+   * Runs alone (it changes shared state: the portal's certificate, a rate limit it exhausts):
+   * `true` after every other check; `'first'` before them, which start as soon as it calls
+   * `ctx.releaseExclusive()` (or ends). A rerun of a `'first'` check waits until the others
+   * have ended.
    */
-  exclusive?: boolean;
+  exclusive?: boolean | 'first';
   /**
    * Makes the system hold back its calls to the portal for a while (a 429's Retry-After). It
    * starts once every `pauseSensitive` check has ended; the others run beside it (a scenario

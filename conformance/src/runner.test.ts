@@ -114,9 +114,10 @@ describe('runChecks and buildReport', () => {
 
   it('starts the longest checks first, keeps list order among equals, and runs exclusive checks last', () => {
     const order = runOrder([{ expectedMs: 10 }, { exclusive: true }, {}, { expectedMs: 2000 }, { expectedMs: 10 }, { exclusive: true, expectedMs: 9000 }]);
-    expect(order).toEqual({ parallel: [3, 0, 4, 2], serial: [1, 5] });
+    expect(order).toEqual({ first: [], parallel: [3, 0, 4, 2], serial: [1, 5] });
+    expect(runOrder([{}, { exclusive: 'first' }, { exclusive: true }]).first).toEqual([1]);
     // The checks a pause would distort go first, then the one that pauses the system, then the others, longest first.
-    expect(runOrder([{}, { pausesSystem: true, expectedMs: 5000 }, { expectedMs: 10 }, { expectedMs: 300 }, { pauseSensitive: true, expectedMs: 20 }])).toEqual({ parallel: [4, 1, 3, 2, 0], serial: [] });
+    expect(runOrder([{}, { pausesSystem: true, expectedMs: 5000 }, { expectedMs: 10 }, { expectedMs: 300 }, { pauseSensitive: true, expectedMs: 20 }])).toEqual({ first: [], parallel: [4, 1, 3, 2, 0], serial: [] });
   });
 
   it('starts a check that pauses the system once every pause-sensitive check has ended, beside the others', async () => {
@@ -138,6 +139,40 @@ describe('runChecks and buildReport', () => {
     // A long check that a pause only delays overlaps it, and the quick checks did not wait for it.
     expect(at('start errors.pause')).toBeLessThan(at('end errors.long'));
     expect(at('start errors.quick-a')).toBeLessThan(at('end errors.spacing-a'));
+  });
+
+  it("runs an exclusive 'first' check alone until it releases the system, and its rerun after the others", async () => {
+    const log: string[] = [];
+    let attempt = 0;
+    const first = defineCheck<{ base: string }>({
+      id: 'errors.swap', title: 'swap', area: 'errors', requirements: ['DVC-ERR-001'], exclusive: 'first',
+      run: async (ctx) => {
+        const n = ++attempt;
+        log.push(`start swap ${n}`);
+        await new Promise((r) => setTimeout(r, 30));
+        log.push(`release swap ${n}`);
+        ctx.releaseExclusive();
+        await new Promise((r) => setTimeout(r, 60));
+        log.push(`end swap ${n}`);
+        ctx.verify(n > 1, { message: 'fails once', expected: 'second attempt', found: n });
+      },
+    });
+    const other = (id: string) => defineCheck<{ base: string }>({
+      id, title: id, area: 'errors', requirements: ['DVC-ERR-001'],
+      run: async () => {
+        log.push(`start ${id}`);
+        await new Promise((r) => setTimeout(r, 20));
+        log.push(`end ${id}`);
+      },
+    });
+    const results = await runChecks({ checks: [other('errors.a'), first, other('errors.b')], catalogue: requirements, inScope, scope, env: { base }, seed: 1 });
+    const at = (entry: string) => log.indexOf(entry);
+    expect(log[0]).toBe('start swap 1');
+    expect(at('start errors.a')).toBeGreaterThan(at('release swap 1'));
+    // The others ran while the first attempt finished, and the rerun waited for them.
+    expect(at('start errors.a')).toBeLessThan(at('end swap 1'));
+    expect(at('start swap 2')).toBeGreaterThan(Math.max(at('end errors.a'), at('end errors.b'), at('end swap 1')));
+    expect(results.find((r) => r.id === 'errors.swap')!.outcome).toBe('FLAKY');
   });
 
   it('runs checks side by side up to the concurrency, and an exclusive check alone after them', async () => {

@@ -102,7 +102,7 @@ function attemptOutcome(failures: Finding[], check: CheckDefinition<unknown>, ca
   return { outcome: anyMust ? 'FAIL' : 'WARN', failed: [...failed] };
 }
 
-async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptions<Env>, attempt: number): Promise<CheckAttempt> {
+async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptions<Env>, attempt: number, release: () => void = () => {}): Promise<CheckAttempt> {
   const recorder = new EvidenceRecorder();
   const findings: Finding[] = [];
   const notes: string[] = [];
@@ -136,6 +136,7 @@ async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptio
       notes.push(redactText(message));
     },
     observe: (request) => recorder.observe(request),
+    releaseExclusive: release,
   };
   const timeoutMs = check.timeoutMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
@@ -188,7 +189,13 @@ async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptio
   return result;
 }
 
-async function runCheck<Env>(check: CheckDefinition<Env>, options: RunChecksOptions<Env>, unreachable: string | undefined): Promise<CheckResult> {
+/** `release` ends an exclusive section early; `beforeRerun` holds a rerun until it may run alone again. */
+interface Exclusivity {
+  release(): void;
+  beforeRerun(): Promise<void>;
+}
+
+async function runCheck<Env>(check: CheckDefinition<Env>, options: RunChecksOptions<Env>, unreachable: string | undefined, exclusivity?: Exclusivity): Promise<CheckResult> {
   const base = { id: check.id, title: check.title, area: check.area, requirements: [...check.requirements] };
   const skipReason = applies(check, options.scope, options.inScope);
   const trivial = (outcome: Outcome, reason: string): CheckResult => ({
@@ -199,10 +206,11 @@ async function runCheck<Env>(check: CheckDefinition<Env>, options: RunChecksOpti
   });
   if (skipReason) return { ...trivial('SKIP', skipReason), notApplicable: true };
   if (unreachable) return trivial('INCONCLUSIVE', unreachable);
-  const attempts = [await runOnce(check, options, 0)];
+  const attempts = [await runOnce(check, options, 0, exclusivity?.release)];
   const first = attempts[0]!;
   let outcome = first.outcome;
   if ((options.rerun ?? true) && (outcome === 'FAIL' || outcome === 'WARN' || outcome === 'INCONCLUSIVE')) {
+    await exclusivity?.beforeRerun();
     const second = await runOnce(check, options, 1);
     attempts.push(second);
     if (second.outcome !== first.outcome) outcome = 'FLAKY';
@@ -217,20 +225,20 @@ async function runCheck<Env>(check: CheckDefinition<Env>, options: RunChecksOpti
 export const DEFAULT_CONCURRENCY = 16;
 
 /**
- * The order checks start in (indexes into `checks`): those a pause would distort first, then
- * the checks that pause the system (they wait for the former, see runChecks), then the others,
- * the longest first (`expectedMs`) so the run ends about when its slowest check does; ties
- * keep the list's order, so a seed gives the same run. Exclusive checks (shared state) run one
- * by one after all the others.
+ * The order checks start in (indexes into `checks`): exclusive `'first'` checks one by one
+ * (`first`); then, side by side (`parallel`), those a pause would distort, the checks that
+ * pause the system (they wait for the former, see runChecks), and the others, the longest
+ * first (`expectedMs`) so the run ends about when its slowest check does; ties keep the
+ * list's order, so a seed gives the same run. The other exclusive checks run one by one after
+ * all the others (`serial`).
  */
-export function runOrder(checks: readonly Pick<CheckDefinition<unknown>, 'exclusive' | 'expectedMs' | 'pausesSystem' | 'pauseSensitive'>[]): { parallel: number[]; serial: number[] } {
+export function runOrder(checks: readonly Pick<CheckDefinition<unknown>, 'exclusive' | 'expectedMs' | 'pausesSystem' | 'pauseSensitive'>[]): { first: number[]; parallel: number[]; serial: number[] } {
   const indexes = [...checks.keys()];
   const rank = (i: number) => (checks[i]!.pauseSensitive ? 2 : checks[i]!.pausesSystem ? 1 : 0);
   const parallel = indexes
     .filter((i) => !checks[i]!.exclusive)
     .sort((a, b) => rank(b) - rank(a) || (checks[b]!.expectedMs ?? 0) - (checks[a]!.expectedMs ?? 0) || a - b);
-  const serial = indexes.filter((i) => checks[i]!.exclusive);
-  return { parallel, serial };
+  return { first: indexes.filter((i) => checks[i]!.exclusive === 'first'), parallel, serial: indexes.filter((i) => checks[i]!.exclusive === true) };
 }
 
 /** Runs the checks (those of the shard, when given) with bounded concurrency. */
@@ -250,13 +258,23 @@ export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<Ch
   options.onProgress?.({ type: 'start', total: selected.length });
   const results: CheckResult[] = new Array(selected.length);
   let done = 0;
-  const runAt = async (index: number): Promise<void> => {
-    const result = await runCheck(selected[index]!, options, unreachable);
+  const runAt = async (index: number, exclusivity?: Exclusivity): Promise<void> => {
+    const result = await runCheck(selected[index]!, options, unreachable, exclusivity);
     results[index] = result;
     done++;
     options.onProgress?.({ type: 'check', result, done, total: selected.length });
   };
-  const { parallel, serial } = runOrder(selected);
+  const { first, parallel, serial } = runOrder(selected);
+  // A 'first' check runs alone until it releases the system; a rerun of it waits for the side-by-side checks.
+  let parallelEnded!: () => void;
+  const parallelDone = new Promise<void>((r) => (parallelEnded = r));
+  const firstRuns: Promise<void>[] = [];
+  for (const index of first) {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    firstRuns.push(runAt(index, { release, beforeRerun: () => parallelDone }).finally(release));
+    await released;
+  }
   // The checks a pausing one waits for: they time the system's calls to the portal.
   let sensitiveLeft = parallel.filter((i) => selected[i]!.pauseSensitive).length;
   let sensitiveEnded!: () => void;
@@ -273,6 +291,8 @@ export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<Ch
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, parallel.length || 1));
   await Promise.all(Array.from({ length: concurrency }, worker));
+  parallelEnded();
+  await Promise.all(firstRuns);
   for (const index of serial) await runAt(index);
   return results;
 }
