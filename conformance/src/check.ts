@@ -49,10 +49,11 @@ export interface CheckContext<Env = unknown> {
   /** Adds a request the system sent to the suite's portal to the evidence; returns its id. */
   observe(request: Parameters<import('./evidence.js').EvidenceRecorder['observe']>[0]): number;
   /**
-   * An `exclusive: 'first'` check calls this once it no longer needs the system alone: the
-   * other checks start while it finishes. A no-op for any other check.
+   * Ends early what the check holds: an `exclusive: 'first'` check, the system to itself (the
+   * other checks start while it finishes); a `pauseSensitive` one, the hold on the checks that
+   * pause the system. A no-op for any other check.
    */
-  releaseExclusive(): void;
+  release(): void;
 }
 
 export interface CheckDefinition<Env = unknown> {
@@ -76,7 +77,7 @@ export interface CheckDefinition<Env = unknown> {
   /**
    * Runs alone (it changes shared state: the portal's certificate, a rate limit it exhausts):
    * `true` after every other check; `'first'` before them, which start as soon as it calls
-   * `ctx.releaseExclusive()` (or ends). A rerun of a `'first'` check waits until the others
+   * `ctx.release()` (or ends). A rerun of a `'first'` check waits until the others
    * have ended.
    */
   exclusive?: boolean | 'first';
@@ -88,7 +89,8 @@ export interface CheckDefinition<Env = unknown> {
   pausesSystem?: boolean;
   /**
    * Measures when the system calls the portal (the spacing of its retries), which a pause
-   * would distort: it starts first, and no `pausesSystem` check overlaps it.
+   * would distort: it starts first, and no `pausesSystem` check overlaps it until it ends or
+   * calls `ctx.release()`; its rerun waits until the pausing checks have ended.
    */
   pauseSensitive?: boolean;
   /**

@@ -151,7 +151,7 @@ describe('runChecks and buildReport', () => {
         log.push(`start swap ${n}`);
         await new Promise((r) => setTimeout(r, 30));
         log.push(`release swap ${n}`);
-        ctx.releaseExclusive();
+        ctx.release();
         await new Promise((r) => setTimeout(r, 60));
         log.push(`end swap ${n}`);
         ctx.verify(n > 1, { message: 'fails once', expected: 'second attempt', found: n });
@@ -173,6 +173,26 @@ describe('runChecks and buildReport', () => {
     expect(at('start errors.a')).toBeLessThan(at('end swap 1'));
     expect(at('start swap 2')).toBeGreaterThan(Math.max(at('end errors.a'), at('end errors.b'), at('end swap 1')));
     expect(results.find((r) => r.id === 'errors.swap')!.outcome).toBe('FLAKY');
+  });
+
+  it('lets a pause-sensitive check release the pausing ones before it ends', async () => {
+    const log: string[] = [];
+    const sensitive = defineCheck<{ base: string }>({
+      id: 'errors.spacing', title: 'spacing', area: 'errors', requirements: ['DVC-ERR-001'], pauseSensitive: true,
+      run: async (ctx) => {
+        await new Promise((r) => setTimeout(r, 30));
+        log.push('measured');
+        ctx.release();
+        await new Promise((r) => setTimeout(r, 80));
+        log.push('end spacing');
+      },
+    });
+    const pause = defineCheck<{ base: string }>({
+      id: 'errors.pause', title: 'pause', area: 'errors', requirements: ['DVC-ERR-001'], pausesSystem: true,
+      run: async () => void log.push('start pause'),
+    });
+    await runChecks({ checks: [pause, sensitive], catalogue: requirements, inScope, scope, env: { base }, seed: 1 });
+    expect(log).toEqual(['measured', 'start pause', 'end spacing']);
   });
 
   it('runs checks side by side up to the concurrency, and an exclusive check alone after them', async () => {

@@ -136,7 +136,7 @@ async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptio
       notes.push(redactText(message));
     },
     observe: (request) => recorder.observe(request),
-    releaseExclusive: release,
+    release,
   };
   const timeoutMs = check.timeoutMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
@@ -189,7 +189,7 @@ async function runOnce<Env>(check: CheckDefinition<Env>, options: RunChecksOptio
   return result;
 }
 
-/** `release` ends an exclusive section early; `beforeRerun` holds a rerun until it may run alone again. */
+/** `release` ends what a check holds (the system alone, no pause) early; `beforeRerun` holds a rerun until it may hold it again. */
 interface Exclusivity {
   release(): void;
   beforeRerun(): Promise<void>;
@@ -275,18 +275,29 @@ export async function runChecks<Env>(options: RunChecksOptions<Env>): Promise<Ch
     firstRuns.push(runAt(index, { release, beforeRerun: () => parallelDone }).finally(release));
     await released;
   }
-  // The checks a pausing one waits for: they time the system's calls to the portal.
-  let sensitiveLeft = parallel.filter((i) => selected[i]!.pauseSensitive).length;
-  let sensitiveEnded!: () => void;
-  const sensitiveDone = sensitiveLeft === 0 ? Promise.resolve() : new Promise<void>((r) => (sensitiveEnded = r));
+  // The checks a pausing one waits for (they time the system's calls to the portal) until they
+  // release it; a rerun of one waits until the pausing checks have ended.
+  const countdown = (n: number) => {
+    let ended!: () => void;
+    const done = n === 0 ? Promise.resolve() : new Promise<void>((r) => (ended = r));
+    return { done, tick: () => void (--n === 0 && ended()) };
+  };
+  const sensitive = countdown(parallel.filter((i) => selected[i]!.pauseSensitive).length);
+  const pausing = countdown(parallel.filter((i) => selected[i]!.pausesSystem).length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < parallel.length) {
       const index = parallel[next++]!;
       const check = selected[index]!;
-      if (check.pausesSystem) await sensitiveDone;
-      await runAt(index);
-      if (check.pauseSensitive && --sensitiveLeft === 0) sensitiveEnded();
+      if (check.pausesSystem) await sensitive.done;
+      if (check.pauseSensitive) {
+        let held = true;
+        const release = () => void (held && ((held = false), sensitive.tick()));
+        await runAt(index, { release, beforeRerun: () => pausing.done }).finally(release);
+      } else {
+        await runAt(index);
+      }
+      if (check.pausesSystem) pausing.tick();
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, parallel.length || 1));

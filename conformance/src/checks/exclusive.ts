@@ -160,6 +160,8 @@ export const exclusiveChecks: Check[] = [
       if (failed.length < 2) ctx.inconclusive(`only ${failed.length} attempt(s) to push ${d.code} within the sync deadline (${ctx.env.timing.syncDeadlineMs} ms): too few to see how the retries are spaced (raise --sync-deadline)`);
       const resent = await ctx.env.portal.waitFor(() => ctx.env.portal.requests({ sinceId: failed[failed.length - 1]!.id }).find((r) => r.status >= 200 && r.status < 300 && concerns(r, d.marks)), ctx.env.timing.syncDeadlineMs + 5000, ctx.signal);
       ctx.require(resent !== undefined, { message: 'Once the portal answers again, the change is resent and accepted', expected: 'an accepted push', found: 'none within the deadline' });
+      // The waits are measured: a 429's pause may come now.
+      ctx.release();
       const times = [...failed, resent].map((r) => r.at);
       const gaps = times.slice(1).map((t, i) => t - times[i]!);
       ctx.note(`attempts after ${gaps.map((g) => `${g} ms`).join(', ')}`);
