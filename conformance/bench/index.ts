@@ -1,7 +1,8 @@
-// `npm run bench`: full province-profile runs (rest, dvcqg) against the reference agency
-// system, with a baseline measured in the same process (plain GET /health round trips to the
-// same system), so the figures can be compared across machines. Both rates are printed —
-// over the checks phase and start to finish — and the targets are judged on each.
+// `npm run bench`: full province-profile runs (rest, dvcqg; BENCH_RUNS each, default 3,
+// the median judged) against the reference agency system, with a baseline measured in the
+// same process (plain GET /health round trips to the same system), so the figures can be
+// compared across machines. Both rates are printed — over the checks phase and start to
+// finish — and the targets are judged on each.
 import { performance } from 'node:perf_hooks';
 import { createTestPki } from '@dvc-kit/signature';
 import { request, type Dispatcher } from 'undici';
@@ -12,6 +13,7 @@ import { referenceAgencyCommand } from '../test/reference-agency.js';
 
 const TARGET_RATE = 100;
 const TARGET_SECONDS = 60;
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 const start = referenceAgencyCommand();
 const pki = await createTestPki({ serve: true });
 
@@ -36,12 +38,14 @@ interface Run {
   checks: number;
   /** Of which one-request probes of a body constraint (contract.<op>.body.…). */
   probes: number;
+  /** Of which valid bodies at a constraint's edge the system must accept (contract.<op>.valid.…). */
+  validProbes: number;
   verdict: string;
   longest: { id: string; ms: number }[];
 }
 
-const runs: Run[] = [];
-for (const binding of ['rest', 'dvcqg'] as const) {
+const all: Run[] = [];
+for (let i = 0; i < RUNS; i++) for (const binding of ['rest', 'dvcqg'] as const) {
   const began = performance.now();
   let phaseStart = 0;
   let phaseEnd = 0;
@@ -57,29 +61,40 @@ for (const binding of ['rest', 'dvcqg'] as const) {
   });
   const finished = performance.now();
   const ran = report.checks.filter((c) => c.outcome !== 'SKIP');
-  runs.push({
+  all.push({
     name: `province/full/${binding}`,
     startupS: (phaseStart - began) / 1000,
     phaseS: (phaseEnd - phaseStart) / 1000,
     totalS: (finished - began) / 1000,
     checks: ran.length,
     probes: ran.filter((c) => /^contract\.[a-z-]+\.body\./.test(c.id)).length,
+    validProbes: ran.filter((c) => /^contract\.[a-z-]+\.valid\./.test(c.id)).length,
     verdict: report.verdict,
     longest: [...ran].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5).map((c) => ({ id: c.id, ms: c.durationMs })),
   });
 }
 await pki.close();
 
+// Per binding, the run with the median checks phase (and the range over the runs).
+const median = (xs: Run[]) => [...xs].sort((a, b) => a.phaseS - b.phaseS)[Math.floor((xs.length - 1) / 2)]!;
+const byName = [...new Set(all.map((r) => r.name))].map((name) => all.filter((r) => r.name === name));
+const runs = byName.map(median);
+const range = (name: string, f: (r: Run) => number) => {
+  const xs = all.filter((r) => r.name === name).map(f);
+  return `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+};
+
 const f1 = (x: number) => x.toFixed(1);
-console.log(`concurrency ${DEFAULT_CONCURRENCY} (default); baseline ${healthPerSecond.toFixed(0)} GET /health round trips/s to the same system (sequential)`);
+console.log(`concurrency ${DEFAULT_CONCURRENCY} (default); ${RUNS} run(s) per binding, the median shown; baseline ${healthPerSecond.toFixed(0)} GET /health round trips/s to the same system (sequential)`);
 for (const r of runs) {
   const phaseRate = r.checks / r.phaseS;
   const totalRate = r.checks / r.totalS;
-  console.log(`\n${r.name}: ${r.checks} checks run (${r.probes} one-request probes of a body constraint, ${r.checks - r.probes} other checks, most of them scenarios), verdict ${r.verdict}`);
+  const others = r.checks - r.probes - r.validProbes;
+  console.log(`\n${r.name}: ${r.checks} checks run (${r.probes} one-request probes of a body constraint, ${r.validProbes} valid bodies at a constraint's edge, ${others} other checks, most of them scenarios), verdict ${r.verdict}`);
   console.log(`  environment start (PKI, portal, system, preflight): ${f1(r.startupS)} s`);
-  console.log(`  checks phase: ${f1(r.phaseS)} s → ${f1(phaseRate)} checks/s (ratio to the baseline ${(phaseRate / healthPerSecond).toFixed(4)})`);
-  console.log(`  start to finish (incl. start and stop): ${f1(r.totalS)} s → ${f1(totalRate)} checks/s (ratio ${(totalRate / healthPerSecond).toFixed(4)})`);
-  console.log(`  without the body-constraint probes: ${r.checks - r.probes} checks over the same phase → ${f1((r.checks - r.probes) / r.phaseS)} checks/s`);
+  console.log(`  checks phase: ${f1(r.phaseS)} s → ${f1(phaseRate)} checks/s (ratio to the baseline ${(phaseRate / healthPerSecond).toFixed(4)}; over the runs ${range(r.name, (x) => x.checks / x.phaseS)} checks/s)`);
+  console.log(`  start to finish (incl. start and stop): ${f1(r.totalS)} s → ${f1(totalRate)} checks/s (ratio ${(totalRate / healthPerSecond).toFixed(4)}; over the runs ${range(r.name, (x) => x.checks / x.totalS)} checks/s)`);
+  console.log(`  without the probes: ${others} checks over the same phase → ${f1(others / r.phaseS)} checks/s`);
   console.log(`  five longest checks (the critical path): ${r.longest.map((c) => `${c.id} ${(c.ms / 1000).toFixed(2)} s`).join(', ')}`);
 }
 
@@ -88,7 +103,8 @@ const phaseMet = runs.every((r) => r.checks / r.phaseS >= TARGET_RATE);
 const totalMet = runs.every((r) => r.checks / r.totalS >= TARGET_RATE);
 console.log(`\ntarget ≥ ${TARGET_RATE} checks/s: over the checks phase ${verdict(phaseMet)} (${runs.map((r) => f1(r.checks / r.phaseS)).join(', ')}); start to finish ${verdict(totalMet)} (${runs.map((r) => f1(r.checks / r.totalS)).join(', ')})`);
 console.log(`target whole province profile < ${TARGET_SECONDS} s (start to finish): ${verdict(runs.every((r) => r.totalS < TARGET_SECONDS))} (${runs.map((r) => `${r.name} ${f1(r.totalS)} s`).join(', ')})`);
-if (!phaseMet) {
-  const slowest = runs.flatMap((r) => r.longest.slice(0, 1).map((c) => ({ ...c, run: r.name }))).sort((a, b) => b.ms - a.ms)[0];
-  console.log(`why not: a checks phase is no shorter than its scenarios (the longest: ${slowest ? `${slowest.id} ${f1(slowest.ms / 1000)} s in ${slowest.run}` : 'none'}), then the Retry-After check (≥ 2 s, the wait its verification names, during which a compliant system calls the portal for nothing, so it runs after the scenarios), then the portal-certificate check (alone: it swaps the portal's certificate)`);
-}
+console.log(
+  'the floor of a checks phase, whatever the number of checks: the portal-certificate check alone first (until its certificate is back), ' +
+    "then the back-off measurement (two of the system's own waits), then the Retry-After wait (2 s, its verification's figure; a compliant system may hold every push meanwhile), " +
+    'then the public-lookup flood alone last',
+);

@@ -65,7 +65,8 @@ export class SystemProcess {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         last = cause ? [cause.code, cause.message].filter(Boolean).join(' ') : (error as Error).message;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      // A refused connection on loopback costs next to nothing: look often, start the run soon after the system is up.
+      await new Promise((r) => setTimeout(r, 25));
     }
     await this.stop();
     const hint = url.startsWith('https:') ? ` It was given DVC_TLS_CERT_FILE and DVC_TLS_KEY_FILE to serve HTTPS there; a system that only speaks plain HTTP can be run with --plain-http (the transport checks then SKIP).` : '';
