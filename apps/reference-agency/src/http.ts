@@ -52,12 +52,13 @@ export class Router {
     return this;
   }
 
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method-not-allowed' | undefined {
-    let pathMatched = false;
+  /** The route for `method` on `path`; else the methods the path has (a 405's Allow), or undefined for an unknown path. */
+  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | { allowed: string[] } | undefined {
+    const allowed: string[] = [];
     for (const route of this.#routes) {
       const m = route.pattern.exec(path);
       if (!m) continue;
-      pathMatched = true;
+      allowed.push(route.method);
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
@@ -65,7 +66,7 @@ export class Router {
       });
       return { handler: route.handler, params };
     }
-    return pathMatched ? 'method-not-allowed' : undefined;
+    return allowed.length ? { allowed: [...new Set(allowed)] } : undefined;
   }
 }
 
@@ -117,8 +118,9 @@ export function createListener(router: Router, options: { mutant: Mutant; log?: 
       const method = req.method ?? 'GET';
       const found = router.match(method, url.pathname);
       if (!found) throw problems.notFound(`No resource at ${url.pathname}.`);
-      if (found === 'method-not-allowed') {
-        throw new HttpProblem(405, 'https://dvc-kit.dev/problems/malformed-request', 'Method not allowed', `${method} is not allowed on ${url.pathname}.`);
+      if ('allowed' in found) {
+        // RFC 9110 §15.5.6: a 405 names the methods the resource has.
+        throw new HttpProblem(405, 'https://dvc-kit.dev/problems/malformed-request', 'Method not allowed', `${method} is not allowed on ${url.pathname}.`, { headers: { allow: found.allowed.join(', ') } });
       }
       const rawBody = await readBody(req);
       reply = await found.handler({

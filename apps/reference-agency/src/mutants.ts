@@ -21,6 +21,7 @@ export const MUTANTS = {
   'validation-skipped': 'Request bodies are not validated against the spec; invalid dossiers are stored.',
   'validation-types-only': 'Request bodies are checked for required fields and types only: patterns, formats, lengths, code lists and unknown properties are let through.',
   'idempotency-ignored': 'Idempotency-Key is ignored: a retried receiveDossier creates a second dossier.',
+  'idempotency-receive-only': 'Only receiveDossier goes through the idempotency layer: the other writes require no Idempotency-Key and process a repeat again.',
   'idempotency-body-unchecked': 'The same Idempotency-Key with a different body replays the first answer instead of 422.',
   'events-unsigned': 'Status pushes to the national portal carry no X-DVC-Signature.',
   'events-badly-signed': 'Status pushes carry a signature over a different body.',

@@ -98,6 +98,7 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     const b = await p.post('/v1/dossiers', body, { idempotencyKey: 'same-key-0001' });
     return a.body.MaHoSo !== b.body.MaHoSo;
   },
+  'idempotency-receive-only': async (p) => (await p.post('/v1/feedback', feedback(), { idempotencyKey: false })).status === 202,
   'idempotency-body-unchecked': async (p) => {
     await p.post('/v1/dossiers', submission(), { idempotencyKey: 'same-key-0002' });
     return (await p.post('/v1/dossiers', submission(), { idempotencyKey: 'same-key-0002' })).status !== 422;

@@ -7,6 +7,7 @@ import { withExpectedDurations } from './durations.js';
 import { exclusiveChecks } from './exclusive.js';
 import { feedbackChecks } from './feedback.js';
 import { lookupChecks } from './lookup.js';
+import { operationHttpChecks } from './operation-http.js';
 import { operationChecks } from './operations.js';
 import { receptionChecks } from './reception.js';
 import { referenceDataChecks } from './reference-data.js';
@@ -22,6 +23,7 @@ export const allChecks: readonly Check[] = Object.freeze(withExpectedDurations([
   ...citizenRequestChecks,
   ...contractChecks,
   ...operationChecks(),
+  ...operationHttpChecks(),
   ...transportChecks,
   ...reportChecks,
   ...accountChecks,
