@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, type PDFObject } from 'pdf-lib';
+import type { PDFDict, PDFDocument, PDFObject, PDFRef } from 'pdf-lib';
 import { nodeHash, type HashName } from './algorithms.js';
 import { addSignatureTimestamp, prepareSigner, validateCmsSignature, type SignFileOptions } from './cades.js';
 import { createSignedData } from './cms.js';
@@ -48,10 +48,17 @@ const BYTE_RANGE_PLACEHOLDER = '/ByteRange [0 ********** ********** **********]'
  *   reason: 'Kết quả giải quyết TTHC', visible: { rect: [360, 40, 560, 110] },
  * });
  */
+/** pdf-lib is big (about 140 ms to load): only signPdf needs it, so it is loaded on first use, not with the package. */
+type PdfLib = typeof import('pdf-lib');
+let pdfLib: Promise<PdfLib> | undefined;
+const loadPdfLib = (): Promise<PdfLib> => (pdfLib ??= import('pdf-lib'));
+
 export async function signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<Uint8Array> {
   if (!(pdf instanceof Uint8Array)) throw new SignatureInputError('signPdf needs the PDF as bytes');
   const { signer, hash } = prepareSigner(options);
   const original = Buffer.from(pdf);
+  const lib = await loadPdfLib();
+  const { PDFDocument, PDFName, PDFRef, PDFDict, PDFNumber } = lib;
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(original, { updateMetadata: false });
@@ -91,9 +98,9 @@ export async function signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise
     touch(catalogRef, doc.catalog);
   }
   const widgetRef = PDFRef.of(widgetNum);
-  const existingFields = appendToArray(acroDict, 'Fields', widgetRef, ctx, touch);
+  const existingFields = appendToArray(lib, acroDict, 'Fields', widgetRef, ctx, touch);
   acroDict.set(PDFName.of('SigFlags'), PDFNumber.of(3));
-  appendToArray(page.node, 'Annots', widgetRef, ctx, touch, page.ref);
+  appendToArray(lib, page.node, 'Annots', widgetRef, ctx, touch, page.ref);
   const fieldName = options.fieldName ?? `Signature${existingFields + 1}`;
 
   const signingTime = options.signingTime ?? new Date();
@@ -202,6 +209,7 @@ export async function signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise
 }
 
 function appendToArray(
+  { PDFArray, PDFName, PDFRef }: PdfLib,
   dict: PDFDict,
   key: string,
   ref: PDFRef,
