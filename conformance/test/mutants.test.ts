@@ -3,6 +3,7 @@ import { MUTANTS, type MutantName } from '@dvc-kit/reference-agency';
 import { createTestPki } from '@dvc-kit/signature';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../src/checks/index.js';
+import { operationEdgeChecks } from '../src/checks/operation-edges.js';
 import { operationHttpChecks } from '../src/checks/operation-http.js';
 import { operationChecks } from '../src/checks/operations.js';
 import { runSuite } from '../src/suite.js';
@@ -26,6 +27,8 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'request-signature-unchecked': 'DVC-SIG-004',
   'validation-skipped': 'DVC-RCV-003',
   'validation-types-only': 'DVC-RCV-003',
+  // Lengths counted in bytes: a Vietnamese name at ChuHoSo's maxLength is refused (the accepts.* edge checks).
+  'byte-length-limits': 'DVC-RCV-001',
   'idempotency-ignored': 'DVC-IDEM-002',
   // Only receiveDossier's route requires and honours the key: the per-operation idempotency checks see it.
   'idempotency-receive-only': 'DVC-IDEM-001',
@@ -126,12 +129,14 @@ describe('mutant systems', () => {
     { mutant: 'feedback-token-decoded-only', requirements: ['DVC-AUTH-005'] },
     // Only receiveDossier requires and honours Idempotency-Key: the other writes' idempotency checks fail.
     { mutant: 'idempotency-receive-only', requirements: ['DVC-IDEM-001'] },
+    // Lengths counted in UTF-8 bytes: the longest-text edge bodies are refused, and nothing else.
+    { mutant: 'byte-length-limits', requirements: ['DVC-RCV-001'] },
   ];
 
   it('the per-operation contract checks alone fail the mutants that break what they probe', async () => {
     const start = referenceAgencyCommand();
     const pki = await createTestPki({ serve: true });
-    const checks = [...operationChecks(), ...operationHttpChecks()];
+    const checks = [...operationChecks(), ...operationHttpChecks(), ...operationEdgeChecks()];
     const results = await pool(OPERATION_MUTANTS, 3, async ({ mutant, requirements: ids }) => {
       const report = await runSuite({ scope: { profile: 'province', online: 'full', binding: 'rest' }, start, seed: 7, checks, extraEnv: { DVC_MUTANT: mutant }, rerun: false, pki });
       return { mutant, outcomes: Object.fromEntries(ids.map((id) => [id, report.requirements.find((r) => r.id === id)!.outcome])), failedBy: report.checks.filter((c) => c.outcome === 'FAIL').map((c) => c.id) };
@@ -152,6 +157,8 @@ describe('mutant systems', () => {
     // Every idempotency check of the writes other than receiveDossier fails, and nothing else.
     const receiveOnly = results.find((r) => r.mutant === 'idempotency-receive-only')!;
     expect(receiveOnly.failedBy.sort()).toEqual(checks.map((c) => c.id).filter((id) => id.includes('.idempotency.')).sort());
+    const byBytes = results.find((r) => r.mutant === 'byte-length-limits')!;
+    expect(byBytes.failedBy.sort()).toEqual(checks.map((c) => c.id).filter((id) => /\.accepts\..*\.longest$/.test(id)).sort());
     const decodeOnly = results.find((r) => r.mutant === 'feedback-token-decoded-only')!;
     expect(decodeOnly.failedBy.sort()).toEqual(['alg-none', 'expired', 'foreign-key', 'hs256-jwks', 'wrong-audience', 'wrong-issuer'].map((t) => `contract.receive-feedback.token.${t}`));
   }, 180_000);

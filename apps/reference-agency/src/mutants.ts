@@ -19,6 +19,7 @@ export const MUTANTS = {
   'request-signature-unchecked': 'Incoming X-DVC-Signature is not verified (missing or bad signatures are accepted).',
   'signer-agency-unchecked': "A request signed with another agency system's certificate (trusted chain) is accepted as the portal's.",
   'validation-skipped': 'Request bodies are not validated against the spec; invalid dossiers are stored.',
+  'byte-length-limits': 'Text lengths are counted in UTF-8 bytes (a VARCHAR(n BYTE) column): a Vietnamese text at the standard\'s maxLength in characters is refused.',
   'validation-types-only': 'Request bodies are checked for required fields and types only: patterns, formats, lengths, code lists and unknown properties are let through.',
   'idempotency-ignored': 'Idempotency-Key is ignored: a retried receiveDossier creates a second dossier.',
   'idempotency-receive-only': 'Only receiveDossier goes through the idempotency layer: the other writes require no Idempotency-Key and process a repeat again.',

@@ -37,6 +37,7 @@ export function strictJsonBody(ctx: RequestContext): unknown {
  */
 export function validateAgainstSpec(operationId: OperationId, ctx: RequestContext, body: unknown, mutant: Mutant): void {
   if (mutant.is('validation-skipped')) return;
+  if (mutant.is('byte-length-limits') && body !== undefined) refuseByteLengths(operationId, body);
   const result = validateRequest(operationId, {
     params: ctx.params,
     query: ctx.query,
@@ -48,6 +49,15 @@ export function validateAgainstSpec(operationId: OperationId, ctx: RequestContex
   let errors = mutant.is('request-signature-unchecked') ? result.errors.filter((e) => !/^#\/header\/x-dvc-signature$/i.test(e.pointer)) : result.errors;
   if (mutant.is('validation-types-only')) errors = errors.filter((e) => e.pointer.startsWith('#/') || e.code === 'TYPE' || e.code === 'REQUIRED');
   if (errors.length) throwInvalid(errors);
+}
+
+/** The byte-length-limits mutant: lengths counted in UTF-8 bytes, as a VARCHAR(n BYTE) column would. */
+function refuseByteLengths(operationId: OperationId, body: unknown): void {
+  const asBytes = (v: unknown): unknown =>
+    typeof v === 'string' ? 'x'.repeat(Buffer.byteLength(v, 'utf8')) : Array.isArray(v) ? v.map(asBytes) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asBytes(x)])) : v;
+  const result = validateRequest(operationId, { body: asBytes(body) });
+  const tooLong = result.ok ? [] : result.errors.filter((e) => e.code === 'TOO_LONG');
+  if (tooLong.length) throwInvalid(tooLong);
 }
 
 export function throwInvalid(errors: ValidationIssue[]): never {

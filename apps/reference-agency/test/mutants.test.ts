@@ -98,6 +98,8 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
     const b = await p.post('/v1/dossiers', body, { idempotencyKey: 'same-key-0001' });
     return a.body.MaHoSo !== b.body.MaHoSo;
   },
+  // A 255-character Vietnamese owner name (2–3 bytes a letter) is within ChuHoSo's maxLength in characters.
+  'byte-length-limits': async (p) => (await p.post('/v1/dossiers', submission({ ChuHoSo: 'Nguyễn Thị Ánh Tuyết '.repeat(12).slice(0, 255) }))).status === 422,
   'idempotency-receive-only': async (p) => (await p.post('/v1/feedback', feedback(), { idempotencyKey: false })).status === 202,
   'idempotency-body-unchecked': async (p) => {
     await p.post('/v1/dossiers', submission(), { idempotencyKey: 'same-key-0002' });

@@ -7,6 +7,7 @@ import { withExpectedDurations } from './durations.js';
 import { exclusiveChecks } from './exclusive.js';
 import { feedbackChecks } from './feedback.js';
 import { lookupChecks } from './lookup.js';
+import { operationEdgeChecks } from './operation-edges.js';
 import { operationHttpChecks } from './operation-http.js';
 import { operationChecks } from './operations.js';
 import { receptionChecks } from './reception.js';
@@ -24,6 +25,7 @@ export const allChecks: readonly Check[] = Object.freeze(withExpectedDurations([
   ...contractChecks,
   ...operationChecks(),
   ...operationHttpChecks(),
+  ...operationEdgeChecks(),
   ...transportChecks,
   ...reportChecks,
   ...accountChecks,

@@ -49,7 +49,7 @@ export function bodyIssues(operationId: string, body: unknown): { pointer: strin
 }
 
 /** Every field of a JSON value with its pointer (only the first item of an array: the others have its schema). */
-function* fields(value: unknown, pointer = ''): Generator<[string, unknown]> {
+export function* fields(value: unknown, pointer = ''): Generator<[string, unknown]> {
   if (pointer !== '') yield [pointer, value];
   if (Array.isArray(value)) {
     if (value.length > 0) yield* fields(value[0], `${pointer}/0`);
