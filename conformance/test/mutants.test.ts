@@ -25,6 +25,8 @@ export const MUTANT_REQUIREMENT: Record<MutantName, string> = {
   'token-expiry-unchecked': 'DVC-AUTH-005',
   'token-scope-unchecked': 'DVC-AUTH-011',
   'request-signature-unchecked': 'DVC-SIG-004',
+  // Only receiveDossier verifies the signature: the per-operation signature checks of the other writes see it.
+  'signature-receive-only': 'DVC-SIG-004',
   'validation-skipped': 'DVC-RCV-003',
   'validation-types-only': 'DVC-RCV-003',
   // Lengths counted in bytes: a Vietnamese name at ChuHoSo's maxLength is refused (the accepts.* edge checks).

@@ -17,6 +17,7 @@ export const MUTANTS = {
   'feedback-token-decoded-only': 'receiveFeedback reads the bearer token without verifying it (signature, issuer, audience, expiry): one route wired to the wrong middleware.',
   'token-scope-unchecked': 'The token scope is not checked (any scope may call any operation).',
   'request-signature-unchecked': 'Incoming X-DVC-Signature is not verified (missing or bad signatures are accepted).',
+  'signature-receive-only': 'Only receiveDossier verifies X-DVC-Signature: supplements, withdrawals and payment notifications are applied whatever their signature.',
   'signer-agency-unchecked': "A request signed with another agency system's certificate (trusted chain) is accepted as the portal's.",
   'validation-skipped': 'Request bodies are not validated against the spec; invalid dossiers are stored.',
   'byte-length-limits': 'Text lengths are counted in UTF-8 bytes (a VARCHAR(n BYTE) column): a Vietnamese text at the standard\'s maxLength in characters is refused.',

@@ -100,6 +100,8 @@ const PROBES: Record<MutantName, (p: Probe) => Promise<boolean>> = {
   },
   // A 255-character Vietnamese owner name (2–3 bytes a letter) is within ChuHoSo's maxLength in characters.
   'byte-length-limits': async (p) => (await p.post('/v1/dossiers', submission({ ChuHoSo: 'Nguyễn Thị Ánh Tuyết '.repeat(12).slice(0, 255) }))).status === 422,
+  // A payment notification with a junk signature gets past it (the reference refuses it with 403).
+  'signature-receive-only': async (p) => (await p.post('/v1/payment-notifications', payment(await p.submit()), { sign: 'eyJhbGciOiJFUzI1NiJ9..c2lnbmF0dXJl' })).status !== 403,
   'idempotency-receive-only': async (p) => (await p.post('/v1/feedback', feedback(), { idempotencyKey: false })).status === 202,
   'idempotency-body-unchecked': async (p) => {
     await p.post('/v1/dossiers', submission(), { idempotencyKey: 'same-key-0002' });

@@ -3,11 +3,13 @@ import type { Payment, ProcessingStep } from '@dvc-kit/spec';
 import type { HttpResponse } from '../evidence.js';
 import { asPortal, check, citizen, nowPortal, pickProcedure, portalRecord, receive, syncedAt, verifyProblem, type Check, type Ctx } from './support.js';
 
-function supplement(ctx: Ctx) {
+/** A supplement the system accepts at status 5. */
+export function supplement(ctx: Ctx) {
   return { HoSoBoSungId: `BS-${ctx.random.digits(6)}`, NgayBoSung: nowPortal(-1000), GhiChu: 'Bổ sung tờ khai', TaiLieuNop: [{ TepDinhKemId: `f-${ctx.random.token(8)}`, TenTepDinhKem: 'To-khai-bo-sung.pdf', MaThanhPhanHoSo: 'TP01' }] };
 }
 
-function withdrawal(SoDinhDanh: string) {
+/** The owner's withdrawal request. */
+export function withdrawal(SoDinhDanh: string) {
   return { LyDo: 'Tôi muốn nộp lại hồ sơ khác.', NgayYeuCau: nowPortal(-1000), SoDinhDanh };
 }
 
@@ -25,7 +27,7 @@ async function history(ctx: Ctx, MaHoSo: string, owner = citizen(ctx)): Promise<
  * A fee-charging dossier paid online, synced waiting for payment (status 6), and a maker of
  * `paid` notifications for its fees (a new payment each call unless `paymentId` is given).
  */
-async function awaitingPayment(ctx: Ctx): Promise<{ MaHoSo: string; payment: (over?: { paymentId?: string }) => Payment }> {
+export async function awaitingPayment(ctx: Ctx): Promise<{ MaHoSo: string; payment: (over?: { paymentId?: string }) => Payment }> {
   const { MaHoSo, submission } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: true }), payOnline: true });
   await syncedAt(ctx, MaHoSo, ['6'], ['DVC-PAY-004']);
   const amount = (submission.DanhSachLePhi ?? []).reduce((s, f) => s + f.Gia, 0);

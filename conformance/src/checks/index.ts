@@ -9,6 +9,7 @@ import { feedbackChecks } from './feedback.js';
 import { lookupChecks } from './lookup.js';
 import { operationEdgeChecks } from './operation-edges.js';
 import { operationHttpChecks } from './operation-http.js';
+import { operationSignatureChecks } from './operation-signatures.js';
 import { operationChecks } from './operations.js';
 import { receptionChecks } from './reception.js';
 import { referenceDataChecks } from './reference-data.js';
@@ -26,6 +27,7 @@ export const allChecks: readonly Check[] = Object.freeze(withExpectedDurations([
   ...operationChecks(),
   ...operationHttpChecks(),
   ...operationEdgeChecks(),
+  ...operationSignatureChecks(),
   ...transportChecks,
   ...reportChecks,
   ...accountChecks,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { verifyMessage } from '@dvc-kit/signature';
-import { badToken, b64url, decodeJwt, refusedToken } from './bad-tokens.js';
+import { hs256Signature, otherAgencySigner } from './bad-signatures.js';
+import { badToken, decodeJwt, refusedToken } from './bad-tokens.js';
 import { operation } from './operation-support.js';
-import { anotherAgency, asPortal, check, isProblem, newSubmission, observed, pickProcedure, portalRecord, receive, verifyProblem, type Check, type Ctx } from './support.js';
+import { asPortal, check, isProblem, newSubmission, observed, pickProcedure, portalRecord, receive, verifyProblem, type Check, type Ctx } from './support.js';
 
 const receiveDossier = operation('receiveDossier');
 
@@ -98,10 +99,9 @@ export const securityChecks: Check[] = [
       const procedure = await pickProcedure(ctx, { fees: false });
       const s = newSubmission(ctx, { procedure });
       // A valid chain and a valid signature: only the signer is wrong (an agency system, not the portal).
-      const other = anotherAgency(ctx.env.portal.agencyCode);
-      const agency = await ctx.env.portal.pki.issueEndEntity({ subject: { commonName: `Hệ thống một cửa ${other}`, organization: other, country: 'VN' }, issuer: 'governmentCa' });
-      const res = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: s, signature: await ctx.env.portal.sign(s, agency), label: `receiveDossier signed by agency ${other}` });
-      ctx.verify(res.status >= 400 && res.status < 500 && isProblem(res), { message: `A receiveDossier signed by agency ${other}'s certificate instead of the portal's is refused with problem+json`, expected: '4xx problem+json', found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
+      const other = otherAgencySigner(ctx);
+      const res = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: s, signature: await ctx.env.portal.sign(s, await other.party), label: `receiveDossier signed by agency ${other.code}` });
+      ctx.verify(res.status >= 400 && res.status < 500 && isProblem(res), { message: `A receiveDossier signed by agency ${other.code}'s certificate instead of the portal's is refused with problem+json`, expected: '4xx problem+json', found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
       if (res.status < 300) return;
       const again = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: s, label: 'the same submission, signed by the portal' });
       ctx.verify(again.status === 201, { message: 'Nothing of the refused request was kept: signed by the portal, it is received as new', expected: 201, found: `${again.status} ${again.text.slice(0, 200)}`, response: again });
@@ -115,13 +115,7 @@ export const securityChecks: Check[] = [
     run: async (ctx: Ctx) => {
       const procedure = await pickProcedure(ctx, { fees: false });
       const s = newSubmission(ctx, { procedure });
-      const genuine = await ctx.env.portal.sign(s);
-      const header = JSON.parse(Buffer.from(genuine.split('.')[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-      const { canonicalize } = await import('@dvc-kit/signature');
-      const { createHmac } = await import('node:crypto');
-      const h = b64url({ ...header, alg: 'HS256' });
-      const mac = createHmac('sha256', 'secret').update(Buffer.concat([Buffer.from(`${h}.`), Buffer.from(canonicalize(s))])).digest('base64url');
-      const res = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: s, signature: `${h}..${mac}`, label: 'receiveDossier with an HS256 signature' });
+      const res = await asPortal(ctx, { method: 'POST', path: '/v1/dossiers', body: s, signature: await hs256Signature(ctx, s), label: 'receiveDossier with an HS256 signature' });
       ctx.verify(res.status >= 400 && res.status < 500, { message: 'A message signature with a non-allowed algorithm is refused', expected: '4xx', found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
     },
   }),
