@@ -38,7 +38,7 @@ interface Run {
   checks: number;
   /** Of which one-request probes of a body constraint (contract.<op>.body.…). */
   probes: number;
-  /** Of which valid bodies at a constraint's edge the system must accept (contract.<op>.valid.…). */
+  /** Of which valid bodies at a constraint's edge the system must accept (contract.<op>.accepts.…). */
   validProbes: number;
   verdict: string;
   longest: { id: string; ms: number }[];
@@ -68,7 +68,7 @@ for (let i = 0; i < RUNS; i++) for (const binding of ['rest', 'dvcqg'] as const)
     totalS: (finished - began) / 1000,
     checks: ran.length,
     probes: ran.filter((c) => /^contract\.[a-z-]+\.body\./.test(c.id)).length,
-    validProbes: ran.filter((c) => /^contract\.[a-z-]+\.valid\./.test(c.id)).length,
+    validProbes: ran.filter((c) => /^contract\.[a-z-]+\.accepts\./.test(c.id)).length,
     verdict: report.verdict,
     longest: [...ran].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5).map((c) => ({ id: c.id, ms: c.durationMs })),
   });

@@ -184,7 +184,7 @@ export function clientPusher(config: AgencyConfig, signer: MessageSigner, mutant
 export interface SyncOptions {
   /** The longest the queue sleeps without looking (default 5 000); wakeups and due times drive it. */
   maxSleepMs?: number;
-  /** First retry delay (jittered up to 1.25×); doubles each attempt up to maxBackoffMs (default 250). */
+  /** First retry delay (jittered up to 1.125×); doubles each attempt up to maxBackoffMs (default 400). */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   /** Dossiers pushed at the same time (default 16); one dossier's changes always go one at a time, in order. */
@@ -241,7 +241,7 @@ export class PortalSync {
     this.#dropOnFailure = dropOnFailure;
     this.#options = {
       maxSleepMs: options.maxSleepMs ?? 5000,
-      baseBackoffMs: options.baseBackoffMs ?? 250,
+      baseBackoffMs: options.baseBackoffMs ?? 400,
       maxBackoffMs: options.maxBackoffMs ?? 60_000,
       maxInFlight: options.maxInFlight ?? 16,
       log: options.log,
@@ -379,14 +379,15 @@ export class PortalSync {
   }
 
   /**
-   * Retry n waits base·2ⁿ to 1.25·base·2ⁿ (capped): jittered, so dossiers that failed together do
-   * not come back together, yet each wait is longer than the one before, as the standard's
-   * back-off asks (DVC-SYNC-009). Never sooner than the portal's Retry-After.
+   * Retry n waits base·2ⁿ to 1.125·base·2ⁿ (capped): jittered, so dossiers that failed together
+   * do not come back together, yet each wait is clearly longer than the one before (≥ 1.7×, with
+   * room for a loaded machine's delays), as the standard's back-off asks (DVC-SYNC-009). Never
+   * sooner than the portal's Retry-After.
    */
   #backoff(attempts: number, retryAfterMs?: number): number {
     if (this.#mutant?.is('retry-fixed-interval')) return Math.max(retryAfterMs ?? 0, this.#options.baseBackoffMs);
     const backoff = Math.min(this.#options.maxBackoffMs, this.#options.baseBackoffMs * 2 ** attempts);
-    return Math.max(retryAfterMs ?? 0, Math.min(this.#options.maxBackoffMs, backoff * (1 + Math.random() / 4)));
+    return Math.max(retryAfterMs ?? 0, Math.min(this.#options.maxBackoffMs, backoff * (1 + Math.random() / 8)));
   }
 
   async #deliver(entry: QueuedPush): Promise<void> {

@@ -7,7 +7,7 @@ import type { Check } from './support.js';
  */
 export const EXPECTED_MS: Readonly<Record<string, number>> = Object.freeze({
   'status-sync.refused-push-not-retried': 2100,
-  'status-sync.retries-back-off': 1300,
+  'status-sync.retries-back-off': 1600,
   'counterpart.agency-scope-and-payments': 1200,
   'transport.tls-versions': 400,
   'payment.final-states-kept': 350,

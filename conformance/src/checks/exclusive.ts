@@ -188,7 +188,7 @@ export const exclusiveChecks: Check[] = [
       const d = await failingDossier(ctx, { errorRate: 1, statuses: [422] }, 422, { count: 1, ownerOnly: true });
       const refused = d.failed[0];
       ctx.require(refused !== undefined, { message: 'The system pushed the new dossier', expected: 'a push answered 422', found: 'no push attempt within the deadline' });
-      // Longer than the first wait of a back-off (the reference's: 0.25 s; 1 s is common): a retry shows by then.
+      // Longer than the first wait of a back-off (the reference's: 0.4 s; 1 s is common): a retry shows by then.
       const watchMs = 2000;
       await new Promise((r) => setTimeout(r, Math.max(0, refused.at + watchMs - Date.now())));
       const again = ctx.env.portal.requests({ sinceId: refused.id }).filter((r) => sameRequest(r, refused));

@@ -50,6 +50,8 @@ function badSignatureCheck(op: OperationInfo, bad: BadSignature, acceptable: (ct
     title: `${op.operationId} with ${bad.what} is refused with problem+json, and nothing of it is applied`,
     area: 'signatures',
     requirements: bad.requirements,
+    // It waits on the system's pushes (the dossier reaching the right state): started early, before a 429's pause.
+    expectedMs: 600,
     // A payment waits for the online payment (full online level).
     ...(op.operationId === 'notifyPayment' ? { online: ['full' as const] } : {}),
     run: async (ctx: Ctx) => {
