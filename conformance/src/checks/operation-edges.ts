@@ -1,5 +1,6 @@
 import { listOperations, requirements as catalogue, type OperationInfo } from '@dvc-kit/spec';
 import { validateResponse, type OperationId } from '@dvc-kit/validators';
+import { ACCEPTABLE, type Acceptable } from './acceptable-requests.js';
 import { describeEdge, edgeBodies, edgeSlug, type EdgeBody } from './edge-bodies.js';
 import { citizenLookup } from './feedback.js';
 import { areaOf, dossierFor, kebab, portalBody, resolve, validBody, type Json } from './operation-support.js';
@@ -23,6 +24,13 @@ const REPEATABLE: Readonly<Record<string, (body: Json, ctx: Ctx) => Json>> = {
   receiveFeedback: (body, ctx) => (typeof body.MaPhanAnh === 'string' ? { ...body, MaPhanAnh: body.MaPhanAnh.replace(/\d{4}$/, ctx.random.digits(4)) } : body),
 };
 
+/** How the suite makes a request of the operation that the system accepts, or undefined when it cannot. */
+function acceptableRequest(op: OperationInfo, example: Json): ((ctx: Ctx) => Promise<Acceptable>) | undefined {
+  const fresh = REPEATABLE[op.operationId];
+  if (fresh) return async (ctx) => ({ path: op.path, body: fresh(await validBody(ctx, op, example, await dossierFor(ctx, op)), ctx) });
+  return ACCEPTABLE[op.operationId];
+}
+
 const requirementText = catalogue.map((r) => `${r.text.en} ${r.text.vi} ${r.verification ?? ''}`).join('\n');
 /** Whether a requirement names the field (`/DinhDanhCHS/0/SoDinhDanh` → DinhDanhCHS or SoDinhDanh). */
 const namedByRequirement = (pointer: string) => pointer.split('/').filter((t) => t && !/^\d+$/.test(t)).some((t) => new RegExp(`\\b${t}\\b`).test(requirementText));
@@ -31,7 +39,7 @@ function successStatuses(op: OperationInfo): number[] {
   return Object.keys((op.operation.responses ?? {}) as Json).filter((s) => /^2\d\d$/.test(s)).map(Number);
 }
 
-function edgeCheck(op: OperationInfo, example: Json, edge: EdgeBody, fresh: (body: Json, ctx: Ctx) => Json): Check {
+function edgeCheck(op: OperationInfo, example: Json, edge: EdgeBody, acceptable: (ctx: Ctx) => Promise<Acceptable>): Check {
   const what = describeEdge(edge);
   const own = op.operationId === 'receiveDossier' ? 'DVC-RCV-001' : (op.requirements[0] ?? 'DVC-ERR-003');
   const success = successStatuses(op);
@@ -40,10 +48,14 @@ function edgeCheck(op: OperationInfo, example: Json, edge: EdgeBody, fresh: (bod
     title: `${op.operationId} accepts a valid body with ${what}: ${success.join('/')}${edge.kind === 'longest' && op.operationId === 'receiveDossier' ? ', the text kept whole' : ''}`,
     area: areaOf(own),
     requirements: [own],
+    // A dossier brought to a state first waits on the system's pushes: started early, before a 429's pause.
+    ...(REPEATABLE[op.operationId] ? {} : { expectedMs: 600 }),
+    ...(op.operationId === 'notifyPayment' ? { online: ['full' as const] } : {}),
     run: async (ctx: Ctx) => {
-      const body = applyProbe(fresh(await validBody(ctx, op, example, await dossierFor(ctx, op)), ctx), edge, example);
+      const request = await acceptable(ctx);
+      const body = applyProbe(request.body, edge, example);
       if (!body || bodyIssues(op.operationId, body).length > 0) ctx.inconclusive(`the suite could not build a valid body with ${what}`);
-      const res = await asPortal(ctx, { method: op.method.toUpperCase(), path: op.path, body, label: `${op.operationId} with ${what}` });
+      const res = await asPortal(ctx, { method: op.method.toUpperCase(), path: request.path, body, ...(request.scope ? { scope: request.scope } : {}), label: `${op.operationId} with ${what}` });
       ctx.verify(success.includes(res.status), { message: `${op.operationId} with ${what} is accepted: the standard allows it`, expected: success.join(' or '), found: `${res.status} ${res.text.slice(0, 200)}`, response: res });
       if (!success.includes(res.status)) return;
       const checked = validateResponse(op.operationId as OperationId, res.status, { headers: res.headers, body: res.json ?? (res.text === '' ? undefined : res.text) });
@@ -61,15 +73,15 @@ function edgeCheck(op: OperationInfo, example: Json, edge: EdgeBody, fresh: (bod
   });
 }
 
-/** The edge-body checks of the operations the suite can call again and again with a new record. */
+/** The edge-body checks of the operations the suite can make an acceptable request of. */
 export function operationEdgeChecks(): Check[] {
   return listOperations('agency-system').flatMap((op) => {
-    const fresh = REPEATABLE[op.operationId];
     const example = portalBody(op)?.example as Json | undefined;
     const schema = resolve<{ content?: Record<string, { schema?: unknown }> }>(op.operation.requestBody as never)?.content?.['application/json']?.schema;
-    if (!fresh || !example || typeof example !== 'object' || !schema) return [];
+    const acceptable = example && typeof example === 'object' ? acceptableRequest(op, example) : undefined;
+    if (!example || !acceptable || !schema) return [];
     return edgeBodies(op.operationId, example, schema, (s) => resolve(s as never))
       .filter((edge) => !namedByRequirement(edge.pointer))
-      .map((edge) => edgeCheck(op, example, edge, fresh));
+      .map((edge) => edgeCheck(op, example, edge, acceptable));
   });
 }

@@ -1,8 +1,8 @@
 import { listOperations, type OperationInfo } from '@dvc-kit/spec';
 import { BAD_SIGNATURES, type BadSignature } from './bad-signatures.js';
-import { awaitingPayment, supplement, withdrawal } from './citizen-requests.js';
-import { kebab, resolve, type Json } from './operation-support.js';
-import { asPortal, check, citizen, isProblem, pickProcedure, receive, syncedAt, type Check, type Ctx } from './support.js';
+import { ACCEPTABLE, type Acceptable } from './acceptable-requests.js';
+import { kebab, resolve } from './operation-support.js';
+import { asPortal, check, isProblem, type Check, type Ctx } from './support.js';
 
 /*
  * DVC-SIG-004 on every signed write of agency-system.yaml, not only receiveDossier (whose
@@ -11,28 +11,6 @@ import { asPortal, check, citizen, isProblem, pickProcedure, receive, syncedAt, 
  * only be the signature's; then the same request signed by the portal must be accepted:
  * nothing of the refused one was applied.
  */
-
-/** A request of the operation that the system accepts when signed by the portal. */
-interface Acceptable {
-  path: string;
-  body: Json;
-  scope?: string;
-}
-
-/** How the suite makes each signed operation's request acceptable (a dossier in the right state). */
-const ACCEPTABLE: Readonly<Record<string, (ctx: Ctx) => Promise<Acceptable>>> = {
-  submitSupplement: async (ctx) => {
-    const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), files: false });
-    await syncedAt(ctx, MaHoSo, ['5']);
-    return { path: `/v1/dossiers/${encodeURIComponent(MaHoSo)}/supplements`, body: supplement(ctx) };
-  },
-  withdrawDossier: async (ctx) => {
-    const { MaHoSo } = await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), files: false });
-    await syncedAt(ctx, MaHoSo, ['5']);
-    return { path: `/v1/dossiers/${encodeURIComponent(MaHoSo)}/withdrawal`, body: withdrawal(citizen(ctx).SoDinhDanh!) };
-  },
-  notifyPayment: async (ctx) => ({ path: '/v1/payment-notifications', body: (await awaitingPayment(ctx)).payment() as unknown as Json, scope: 'agency.payments.write' }),
-};
 
 /** The operations whose requests carry X-DVC-Signature (the document's own header parameter). */
 export function signedOperations(): OperationInfo[] {
