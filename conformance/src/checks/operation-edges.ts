@@ -1,9 +1,9 @@
 import { listOperations, requirements as catalogue, type OperationInfo } from '@dvc-kit/spec';
 import { validateResponse, type OperationId } from '@dvc-kit/validators';
-import { ACCEPTABLE, type Acceptable } from './acceptable-requests.js';
+import { acceptableRequest, isRepeatable, type Acceptable } from './acceptable-requests.js';
 import { describeEdge, edgeBodies, edgeSlug, type EdgeBody } from './edge-bodies.js';
 import { citizenLookup } from './feedback.js';
-import { areaOf, dossierFor, kebab, portalBody, resolve, validBody, type Json } from './operation-support.js';
+import { areaOf, kebab, portalBody, resolve, type Json } from './operation-support.js';
 import { applyProbe, bodyIssues } from './schema-probes.js';
 import { asPortal, check, citizen, type Check, type Ctx } from './support.js';
 
@@ -15,21 +15,6 @@ import { asPortal, check, citizen, type Check, type Ctx } from './support.js';
  * beyond it (an owner's identification, the documents of a procedure), so refusing one of its
  * schema-valid values may be right; those fields are not probed.
  */
-
-/** Operations whose documented body is accepted again and again, each time a new record (no dossier state needed). */
-const REPEATABLE: Readonly<Record<string, (body: Json, ctx: Ctx) => Json>> = {
-  // validBody gives a new dossier each time.
-  receiveDossier: (body) => body,
-  // A feedback item of its own each time: the example's MaPhanAnh with other digits at its end.
-  receiveFeedback: (body, ctx) => (typeof body.MaPhanAnh === 'string' ? { ...body, MaPhanAnh: body.MaPhanAnh.replace(/\d{4}$/, ctx.random.digits(4)) } : body),
-};
-
-/** How the suite makes a request of the operation that the system accepts, or undefined when it cannot. */
-function acceptableRequest(op: OperationInfo, example: Json): ((ctx: Ctx) => Promise<Acceptable>) | undefined {
-  const fresh = REPEATABLE[op.operationId];
-  if (fresh) return async (ctx) => ({ path: op.path, body: fresh(await validBody(ctx, op, example, await dossierFor(ctx, op)), ctx) });
-  return ACCEPTABLE[op.operationId];
-}
 
 const requirementText = catalogue.map((r) => `${r.text.en} ${r.text.vi} ${r.verification ?? ''}`).join('\n');
 /** Whether a requirement names the field (`/DinhDanhCHS/0/SoDinhDanh` → DinhDanhCHS or SoDinhDanh). */
@@ -49,7 +34,7 @@ function edgeCheck(op: OperationInfo, example: Json, edge: EdgeBody, acceptable:
     area: areaOf(own),
     requirements: [own],
     // A dossier brought to a state first waits on the system's pushes: started early, before a 429's pause.
-    ...(REPEATABLE[op.operationId] ? {} : { expectedMs: 600 }),
+    ...(isRepeatable(op) ? {} : { expectedMs: 600 }),
     ...(op.operationId === 'notifyPayment' ? { online: ['full' as const] } : {}),
     run: async (ctx: Ctx) => {
       const request = await acceptable(ctx);

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { listOperations, type OperationInfo } from '@dvc-kit/spec';
+import { acceptableRequest, isRepeatable, type Acceptable } from './acceptable-requests.js';
 import { dossierFor, kebab, pathFor, portalBody, resolve, validBody, type Json } from './operation-support.js';
+import { bodyIssues } from './schema-probes.js';
 import { asPortal, check, verifyProblem, type Check, type Ctx } from './support.js';
 
 /*
@@ -88,9 +91,10 @@ function takesIdempotencyKey(op: OperationInfo): boolean {
 
 /**
  * The Idempotency-Key of a data-writing POST, per operation (receiveDossier's are the
- * idempotency.* checks): missing or malformed is a 400 naming the header (DVC-IDEM-001). A
- * replay needs a first request that succeeds, which for these needs a dossier in a
- * scenario's state: the scenarios check that (supplementation, withdrawal, payment, feedback).
+ * idempotency.* checks): missing or malformed is a 400 naming the header (DVC-IDEM-001); on a
+ * request the system accepts (acceptable-requests.ts), the same key and body answers the first
+ * answer again, with no second effect (DVC-IDEM-002), and the same key with another body 422
+ * (DVC-IDEM-003).
  */
 function idempotencyChecks(op: OperationInfo): Check[] {
   const example = portalBody(op)?.example as Json | undefined;
@@ -100,7 +104,8 @@ function idempotencyChecks(op: OperationInfo): Check[] {
     const code = await dossierFor(ctx, op);
     return asPortal(ctx, { method: 'POST', path: pathFor(op, code), body: await validBody(ctx, op, example, code), idempotencyKey: key, label });
   };
-  return [
+  const acceptable = acceptableRequest(op, example);
+  const keyChecks = [
     { slug: 'key-missing', key: null, what: 'without Idempotency-Key' },
     { slug: 'key-malformed', key: 'short', what: 'with a 5-character Idempotency-Key' },
   ].map(({ slug, key, what }) =>
@@ -117,6 +122,60 @@ function idempotencyChecks(op: OperationInfo): Check[] {
       },
     }),
   );
+  return acceptable ? [...keyChecks, ...repeatChecks(op, prefix, acceptable)] : keyChecks;
+}
+
+/** IDEM-002 and IDEM-003 on an accepted request of the operation. */
+function repeatChecks(op: OperationInfo, prefix: string, acceptable: (ctx: Ctx) => Promise<Acceptable>): Check[] {
+  const first = async (ctx: Ctx) => {
+    const request = await acceptable(ctx);
+    const key = randomUUID();
+    const send = (body: Json, label: string) => asPortal(ctx, { method: 'POST', path: request.path, body, idempotencyKey: key, ...(request.scope ? { scope: request.scope } : {}), label });
+    const res = await send(request.body, `${op.operationId} (first)`);
+    ctx.require(res.status >= 200 && res.status < 300, { message: `The first ${op.operationId} is accepted`, expected: '2xx', found: `${res.status} ${res.text.slice(0, 160)}`, response: res });
+    return { request, res, send };
+  };
+  return [
+    check({
+      id: `${prefix}.replay-same-answer`,
+      title: `${op.operationId} repeated with the same Idempotency-Key and body gets the first answer again and has no second effect`,
+      area: 'idempotency',
+      requirements: ['DVC-IDEM-002'],
+      ...(isRepeatable(op) ? {} : { expectedMs: 600 }),
+      ...(op.operationId === 'notifyPayment' ? { online: ['full' as const] } : {}),
+      run: async (ctx: Ctx) => {
+        const { request, res, send } = await first(ctx);
+        const again = await send(request.body, `${op.operationId} (repeat, same key and body)`);
+        // A second effect shows as another answer: a second withdrawal or supplement is refused, a second feedback gets a new record.
+        ctx.verify(again.status === res.status && JSON.stringify(again.json) === JSON.stringify(res.json), { message: 'The repeat answers the first status and body', expected: `${res.status} ${res.text.slice(0, 160)}`, found: `${again.status} ${again.text.slice(0, 160)}`, response: [res, again] });
+      },
+    }),
+    check({
+      id: `${prefix}.key-reuse-other-body`,
+      title: `${op.operationId} reusing an Idempotency-Key with another body is refused with 422 application/problem+json`,
+      area: 'idempotency',
+      requirements: ['DVC-IDEM-003'],
+      ...(isRepeatable(op) ? {} : { expectedMs: 600 }),
+      ...(op.operationId === 'notifyPayment' ? { online: ['full' as const] } : {}),
+      run: async (ctx: Ctx) => {
+        const { request, send } = await first(ctx);
+        const other = anotherValidBody(op.operationId, request.body);
+        if (!other) ctx.inconclusive(`the suite found no text field of the ${op.operationId} body to change`);
+        const res = await send(other, `${op.operationId} (same key, another body)`);
+        verifyError(ctx, res, [422], `${op.operationId} reusing a key with another body`, ['DVC-IDEM-003']);
+      },
+    }),
+  ];
+}
+
+/** `body` with one top-level text field changed, still valid against the schema; undefined when none can be. */
+function anotherValidBody(operationId: string, body: Json): Json | undefined {
+  for (const [field, value] of Object.entries(body)) {
+    if (typeof value !== 'string') continue;
+    const other = { ...body, [field]: `${value}-2` };
+    if (bodyIssues(operationId, other).length === 0) return other;
+  }
+  return undefined;
 }
 
 /** The HTTP-contract checks of every route and data-writing operation of agency-system.yaml. */
