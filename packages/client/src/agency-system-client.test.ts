@@ -147,6 +147,18 @@ describe('agency system client: the citizen’s account (cookie session)', () =>
     expect(cleared.issues.map((i) => i.pointer)).toEqual(['#/header/set-cookie']);
   });
 
+  it('does not repeat a sign-on after a 503 or a lost answer: the code is redeemed once (a GET that starts a session)', async () => {
+    server.handle((req, res) => problem(res, 503, 'unavailable', 'try later'));
+    const failed = (await agency.account.completeSignOn({ code: 'code-once', state: 'state-xyz' }).catch((x: unknown) => x)) as ApiError;
+    expect(failed).toBeInstanceOf(ApiError);
+    expect(failed.status).toBe(503);
+    expect(server.requests).toHaveLength(1);
+    // Another GET of the same client is still retried on a 503.
+    server.handle((req, res) => problem(res, 503, 'unavailable', 'try later'));
+    await agency.account.listDossiersPage(undefined, { session: SESSION }).catch(() => undefined);
+    expect(server.requests.length).toBeGreaterThan(2);
+  });
+
   it('lists the account’s dossiers with the session cookie (no Authorization), across pages, and one page with the account', async () => {
     server.handle((req, res) => {
       const cursor = new URL(req.url, 'http://x').searchParams.get('cursor');

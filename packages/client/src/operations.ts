@@ -25,6 +25,11 @@ export interface RuntimeOperation {
   sessionCookie: string | undefined;
   idempotencyKey: boolean;
   signed: boolean;
+  /**
+   * A success answer sets a cookie (the document gives it `Set-Cookie`): the call starts a
+   * session from something single-use (a sign-on code), so it is not repeated, whatever its method.
+   */
+  startsSession: boolean;
   /** The request body's media type, when there is a body. */
   requestContentType: string | undefined;
   dvcqg: { operationId: string; service: string } | undefined;
@@ -32,9 +37,18 @@ export interface RuntimeOperation {
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
-/** Whether repeating the request cannot have a second effect: an idempotent method, or a write carrying an Idempotency-Key. */
-export function isRetrySafe(method: string, hasIdempotencyKey: boolean): boolean {
-  return IDEMPOTENT_METHODS.has(method) || hasIdempotencyKey;
+/**
+ * Whether repeating the request cannot have a second effect: an idempotent method, or a write
+ * carrying an Idempotency-Key; never a call that starts a session (a sign-on code is redeemed once).
+ */
+export function isRetrySafe(method: string, hasIdempotencyKey: boolean, startsSession = false): boolean {
+  return !startsSession && (IDEMPOTENT_METHODS.has(method) || hasIdempotencyKey);
+}
+
+/** Whether a 2xx or 3xx answer of the operation documents a Set-Cookie header. */
+function setsCookie(operation: Record<string, unknown>): boolean {
+  const responses = (operation['responses'] ?? {}) as Record<string, { headers?: Record<string, unknown> }>;
+  return Object.entries(responses).some(([status, r]) => /^[23]\d\d$/.test(status) && Object.keys(r?.headers ?? {}).some((h) => h.toLowerCase() === 'set-cookie'));
 }
 
 interface SecurityScheme {
@@ -77,6 +91,7 @@ export function operationTable(document: DocumentName): Map<string, RuntimeOpera
       sessionCookie: auth.cookie,
       idempotencyKey: info.idempotencyKey,
       signed: info.signed,
+      startsSession: setsCookie(info.operation),
       requestContentType: requestBody?.content ? Object.keys(requestBody.content)[0] : undefined,
       dvcqg: info.dvcqg,
     });

@@ -92,7 +92,7 @@ export async function sendRest(engine: Engine, op: RuntimeOperation, input: Loos
     auth: op.security,
     accessToken: input.accessToken,
     ...(op.security === 'session' ? { session: { cookie: op.sessionCookie, value: input.session } } : {}),
-    retrySafe: isRetrySafe(op.method, idempotencyKey !== undefined),
+    retrySafe: isRetrySafe(op.method, idempotencyKey !== undefined, op.startsSession),
     requestId,
     signal: input.signal,
     timeoutMs: input.timeoutMs,
