@@ -138,7 +138,7 @@ export async function startReferenceAgency(given: AgencyConfig, options: StartOp
   };
   const client = options.pusher ? undefined : clientPusher(config, signer, mutant, transport.dispatcher);
   const pusher = options.pusher ?? client!;
-  const sync = new PortalSync(outbox, store, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, feedback, evaluations, wakeup, mutant, ...(options.log ? { log: options.log } : {}) });
+  const sync = new PortalSync(outbox, pusher, mutant.is('push-dropped-on-failure'), { ...options.sync, feedback, evaluations, wakeup, mutant, ...(options.log ? { log: options.log } : {}) });
   const listener = createListener(routes(services, db), { mutant, ...(options.log ? { log: options.log } : {}) });
   // DVC-TLS-001: with a certificate, HTTPS only, TLS 1.2 or later (the mutant also speaks 1.0 and 1.1, whose ciphers need security level 0).
   const oldTls = mutant.is('tls-old-versions');

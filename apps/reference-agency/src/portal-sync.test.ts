@@ -35,7 +35,7 @@ function setup(options: { maxSleepMs?: number } = {}): { db: Db; store: DossierS
   const store = new DossierStore(db, { mutant: noMutant, installId: dir.slice(-6), wakeup });
   const outbox = new Outbox(db);
   const signer = new MessageSigner({ privateKeyPem: config.clientKeyPem, certificates: config.clientCertificates, trustAnchors: config.trustAnchors, revocation: 'soft-fail', mutant: noMutant });
-  const sync = new PortalSync(outbox, store, clientPusher(config, signer, noMutant), false, { baseBackoffMs: 20, maxBackoffMs: 100, wakeup, ...options });
+  const sync = new PortalSync(outbox, clientPusher(config, signer, noMutant), false, { baseBackoffMs: 20, maxBackoffMs: 100, wakeup, ...options });
   return { db, store, outbox, sync };
 }
 

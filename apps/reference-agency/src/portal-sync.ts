@@ -4,7 +4,6 @@ import type { Evaluation, FeedbackAnswer, StatisticsReport } from '@dvc-kit/spec
 import { ApiError, AuthError as ClientAuthError, ClientError, createNationalPortalClient, NetworkError, TimeoutError } from '@dvc-kit/client';
 import { Agent, type Dispatcher } from 'undici';
 import type { AgencyConfig } from './config.js';
-import type { DossierStore } from './dossier-store.js';
 import type { EvaluationStore } from './evaluations.js';
 import type { FeedbackStore } from './feedback.js';
 import type { Mutant } from './mutants.js';
@@ -205,7 +204,6 @@ const IGNORED_RETRY_AFTER_MS = 200;
  */
 export class PortalSync {
   readonly #outbox: Outbox;
-  readonly #store: DossierStore;
   readonly #pusher: PortalPusher;
   readonly #options: Required<Omit<SyncOptions, 'log'>> & Pick<SyncOptions, 'log'>;
   readonly #dropOnFailure: boolean;
@@ -226,7 +224,6 @@ export class PortalSync {
 
   constructor(
     outbox: Outbox,
-    store: DossierStore,
     pusher: PortalPusher,
     dropOnFailure: boolean,
     options: SyncOptions & { feedback?: FeedbackStore; evaluations?: EvaluationStore; wakeup?: Wakeup; mutant?: Mutant } = {},
@@ -236,7 +233,6 @@ export class PortalSync {
     this.#wakeup = options.wakeup;
     this.#mutant = options.mutant;
     this.#outbox = outbox;
-    this.#store = store;
     this.#pusher = pusher;
     this.#dropOnFailure = dropOnFailure;
     this.#options = {
