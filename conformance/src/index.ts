@@ -45,3 +45,5 @@ export type { RunConfig } from './config.js';
 export { runCli } from './cli-main.js';
 export type { CliIo } from './cli-main.js';
 export { TOOL } from './version.js';
+export { resolvePortalAddress, LOOPBACK_PORTAL } from './harness/portal-address.js';
+export type { ListenAddress, PortalAddress, PortalAddressInput } from './harness/portal-address.js';
