@@ -33,8 +33,13 @@ export class StoreLog {
 
   private append(m: Mutation): void {
     if (this.fd === undefined) throw new MockPortalError('MOCK_PERSISTENCE_FAILED', 'the store log is closed');
-    writeSync(this.fd, `${JSON.stringify(m)}\n`);
-    fsyncSync(this.fd);
+    try {
+      writeSync(this.fd, `${JSON.stringify(m)}\n`);
+      fsyncSync(this.fd);
+    } catch (e) {
+      // A full or failing disk: the change is not applied, and the caller is told so (503, not a bare 500).
+      throw new MockPortalError('MOCK_PERSISTENCE_FAILED', `${this.path}: the change could not be written (${(e as Error).message}), so it was not applied`, { cause: e });
+    }
   }
 
   close(): void {

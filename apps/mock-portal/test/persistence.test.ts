@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,27 @@ describe('persistence to a data directory', () => {
       expect((await send('PUT', `${second.url}/v1/dossiers/${DOSSIER.MaHoSo}`, { headers: { authorization: `Bearer ${again}`, 'content-type': 'application/json', 'x-dvc-signature': signed.signature }, body: signed.body })).status).toBe(200);
     } finally {
       await second.close();
+    }
+  });
+
+  it('answers 503 and applies nothing when the disk refuses a write (a full disk: /dev/full)', async () => {
+    const dataDir = tempDir();
+    const portal = await startMockPortal({ port: 0, dataDir });
+    try {
+      const creds = await register(send, portal.url, { clientId: 'h56-full-disk', agencyCode: '000.00.00.H56' });
+      const access = await token(send, portal.url, creds);
+      // The log's file is swapped for /dev/full, which answers every write with ENOSPC.
+      const log = portal.core.log as unknown as { fd: number };
+      closeSync(log.fd);
+      log.fd = openSync('/dev/full', 'w');
+      const put = await signedJson(creds, DOSSIER);
+      const res = await send('PUT', `${portal.url}/v1/dossiers/${DOSSIER.MaHoSo}`, { headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json', 'x-dvc-signature': put.signature }, body: put.body });
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(JSON.parse(res.text)).toMatchObject({ status: 503, detail: expect.stringMatching(/could not be written \(ENOSPC.*not applied/) });
+      expect(portal.store.counts()).toMatchObject({ dossiers: 0 });
+    } finally {
+      await portal.close();
     }
   });
 
