@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import { adminProblem } from './admin-problem.js';
 import type { PortalRequest, PortalResponse } from './types.js';
 
 /** Who may use the admin API (`/__admin/*`) and the dashboard of a portal served over sockets. */
@@ -32,8 +33,7 @@ export function isAdminPath(path: string): boolean {
 }
 
 function refusal(status: 401 | 403, code: string, detail: string): PortalResponse {
-  const body = JSON.stringify({ type: `https://dvc-kit.dev/problems/mock-admin/${code}`, title: 'Admin request refused', status, detail, code });
-  return { status, headers: { 'content-type': 'application/problem+json', ...(status === 401 ? { 'www-authenticate': 'Bearer realm="dvc-mock-portal-admin"' } : {}) }, body };
+  return adminProblem(status, code, detail, status === 401 ? { 'www-authenticate': 'Bearer realm="dvc-mock-portal-admin"' } : {});
 }
 
 // Hashing first gives equal-length inputs, so the comparison time says nothing about the token.

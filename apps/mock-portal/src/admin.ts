@@ -1,3 +1,4 @@
+import { adminProblem, adminProblemBody } from './admin-problem.js';
 import { renderDashboard } from './dashboard.js';
 import { MockPortalError } from './errors.js';
 import { Forwarder, type ForwardCall } from './forwarder.js';
@@ -14,9 +15,6 @@ function json(status: number, body: unknown, contentType = 'application/json'): 
   return { status, headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
 
-function adminProblem(status: number, code: string, detail: string): PortalResponse {
-  return json(status, { type: `https://dvc-kit.dev/problems/mock-admin/${code}`, title: 'Admin request refused', status, detail, code }, 'application/problem+json');
-}
 
 /**
  * The admin API under `/__admin`: register systems, read the journal (JSON or HAR), set
@@ -147,7 +145,7 @@ function citizenAnswer(status: number, change: () => unknown): { status: number;
     return { status, body: change() };
   } catch (e) {
     if (!(e instanceof CitizenRegistryError)) throw e;
-    return { status: e.status, body: { type: `https://dvc-kit.dev/problems/mock-admin/${e.code}`, title: 'Admin request refused', status: e.status, detail: e.message, code: e.code }, contentType: 'application/problem+json' };
+    return { status: e.status, body: adminProblemBody(e.status, e.code, e.message), contentType: 'application/problem+json' };
   }
 }
 
