@@ -50,6 +50,8 @@ interface FailedDossier {
   marks: string[];
   /** The dossier's pushes answered `status`, in order. */
   failed: PortalRequestRecord[];
+  /** When the system answered its receipt (ms, Date.now()). */
+  receivedAt: number;
 }
 
 /**
@@ -65,9 +67,11 @@ async function failingDossier(ctx: Ctx, fault: ConstructorParameters<typeof Doss
   const faults = new DossierFaults(ctx, fault);
   const failedPushes = () => ctx.env.portal.requests({ sinceId: since }).filter((r) => r.status === status && concerns(r, marks));
   let code: string;
+  let receivedAt = 0;
   faults.scope(owner.SoDinhDanh!);
   try {
     code = (await receive(ctx, { procedure: await pickProcedure(ctx, { fees: false }), owner })).MaHoSo;
+    receivedAt = Date.now();
     if (!o.ownerOnly) faults.scope(code);
     marks.push(code);
     const first = await ctx.env.portal.waitFor(() => (failedPushes().length > 0 ? true : undefined), ctx.env.timing.syncDeadlineMs, ctx.signal);
@@ -79,7 +83,7 @@ async function failingDossier(ctx: Ctx, fault: ConstructorParameters<typeof Doss
   if (failed.length === 0 && ctx.env.portal.dossier(code) !== undefined) {
     ctx.inconclusive(`the system's pushes of ${code} carried neither the owner's SoDinhDanh nor, after the 201, the dossier code, so the suite's portal could not fail them without failing other checks' pushes`);
   }
-  return { code, owner, marks, failed };
+  return { code, owner, marks, failed, receivedAt };
 }
 
 /**
@@ -225,6 +229,7 @@ export const exclusiveChecks: Check[] = [
         return after && ctx.env.portal.dossier(code) ? after : undefined;
       }, ctx.env.timing.syncDeadlineMs + retryAfter * 1000, ctx.signal);
       ctx.require(next !== undefined, { message: 'The change was resent after the limit', expected: 'a later accepted push', found: 'none' });
+      ctx.note(`429 answered ${Math.round(limitedAt - d.receivedAt)} ms after the dossier was received; the next push ${Math.round(next.at - limitedAt)} ms after the 429`);
       const early = ctx.env.portal.requests({ sinceId: first.id }).filter((r) => r.at - limitedAt < retryAfter * 1000 - 100 && concerns(r, marks));
       ctx.verify(early.length === 0, { message: `No push for the dossier within Retry-After (${retryAfter} s) of the 429`, expected: `≥ ${retryAfter} s`, found: early.length ? `${early.length} push(es), first after ${Math.round(early[0]!.at - limitedAt)} ms` : `next push after ${Math.round(next.at - limitedAt)} ms` });
     },
